@@ -1,0 +1,70 @@
+// @ts-check
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/generated/**", "**/.next/**", "**/dist/**", ".cache/**"] },
+  js.configs.recommended,
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    extends: [...tseslint.configs.strictTypeChecked, ...tseslint.configs.stylisticTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+      // Configuration is read in exactly one place per app (src/env.ts) so every
+      // variable is validated and documented (STYLE.md).
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through env.ts." },
+      ],
+      // Apps reach Kafka only through @tweetream/shared so the client can be swapped.
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "kafkajs", message: "Use the Kafka module of @tweetream/shared." }],
+          patterns: [
+            { group: ["@tweetream/*/src/*"], message: "Import a package's public surface." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/shared/src/kafka.ts", "packages/shared/src/kafka/**"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
+    files: [
+      "**/env.ts",
+      "prisma.config.ts",
+      "**/*.test.ts",
+      "**/test/**",
+      "vitest.config.ts",
+      // The supervisor hands its environment on to the services it starts.
+      "tooling/start.ts",
+    ],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // Test handlers are often synchronous bodies behind an async signature.
+    files: ["**/*.test.ts", "**/test/**"],
+    rules: { "@typescript-eslint/require-await": "off" },
+  },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        URL: "readonly",
+      },
+    },
+  },
+  prettier,
+);

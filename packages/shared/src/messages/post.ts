@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { topicSlug } from "./control.ts";
+
+/** Longest post text accepted (X allows 25,000 characters for long posts). */
+export const MAX_TEXT_LENGTH = 25_000;
+
+/** Epoch milliseconds; used for timestamps that latency is measured from. */
+const epochMs = z.number().int().nonnegative();
+
+/**
+ * Value of a `tweetream.tweets.preprocessed` record (key = post id): a post
+ * cleaned by the streamer and tagged with every topic whose rule it matches.
+ */
+export const PreprocessedPost = z.object({
+  v: z.literal(1),
+  id: z.string().min(1).max(64),
+  /** Which source produced it: `synthetic`, `file` or `x`. */
+  source: z.enum(["synthetic", "file", "x"]),
+  text: z.string().max(MAX_TEXT_LENGTH),
+  /** The text after the shared preprocessing (the model's input). */
+  cleanText: z.string().max(MAX_TEXT_LENGTH),
+  author: z.object({
+    id: z.string().min(1).max(64),
+    username: z.string().max(64),
+  }),
+  createdAt: z.iso.datetime(),
+  /** BCP 47 language tag as reported by the source, or `und`. */
+  lang: z.string().min(2).max(16),
+  topics: z.array(topicSlug).min(1),
+  /** When the streamer took the post in (epoch ms); end-to-end latency starts here. */
+  ingestedAt: epochMs,
+});
+export type PreprocessedPost = z.infer<typeof PreprocessedPost>;
+
+/** The labels of the traffic model (Kurniawan et al., ICITEE 2016). */
+export const PostLabel = z.enum(["traffic", "non_traffic"]);
+export type PostLabel = z.infer<typeof PostLabel>;
+
+/**
+ * Value of a `tweetream.topic.<slug>` record (key = post id): a preprocessed
+ * post with the model's label.
+ */
+export const ClassifiedPost = PreprocessedPost.extend({
+  label: PostLabel,
+  /** Model confidence in `label`, from 0 to 1. */
+  score: z.number().min(0).max(1),
+  model: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+  classifiedAt: epochMs,
+});
+export type ClassifiedPost = z.infer<typeof ClassifiedPost>;

@@ -1,0 +1,28 @@
+// Helpers for tests in every package (subpath export `@tweetream/shared/testing`).
+import { randomBytes } from "node:crypto";
+
+/** A unique lowercase name such as `test-3f9a1c2b7d`, so tests never share topics or groups. */
+export function uniqueName(prefix = "test"): string {
+  return `${prefix}-${randomBytes(5).toString("hex")}`;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  { timeoutMs = 20_000, intervalMs = 50, what = "condition" } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** GETs `/readyz` on a local port; returns the status and the parsed body. */
+export async function readinessOf(port: number): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+  return { status: response.status, body: await response.json() };
+}

@@ -1,0 +1,182 @@
+// Integration tests against a real Apache Kafka broker (see tooling/kafka).
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  coreTopicSpecs,
+  createKafkaClient,
+  createLogger,
+  DEAD_LETTER_HEADERS,
+  DEAD_LETTER_TOPIC,
+  encodeMessage,
+  jsonDecoder,
+  PreprocessedPost,
+  TweetreamError,
+  type ConsumedRecord,
+  type Consumer,
+  type KafkaClient,
+  type RawRecord,
+} from "../src/index.ts";
+import { uniqueName, waitFor } from "../src/testing.ts";
+import { samplePost } from "../src/messages/codec.test.ts";
+
+const brokers = inject("kafkaBrokers").split(",");
+const logger = createLogger("shared-test", "warn");
+let client: KafkaClient;
+const consumers: Consumer[] = [];
+
+beforeAll(async () => {
+  client = createKafkaClient({ brokers, clientId: uniqueName("shared-test"), logger });
+  await client.ensureTopics(coreTopicSpecs({ partitions: 3, replicationFactor: 1 }));
+});
+
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.stop()));
+  await client.close();
+});
+
+/** Collects dead letters whose original topic is `topic` (the DLQ is shared). */
+async function collectDeadLetters(topic: string): Promise<RawRecord[]> {
+  const letters: RawRecord[] = [];
+  consumers.push(
+    await client.startConsumer({
+      groupId: uniqueName("dlq-reader"),
+      topics: [DEAD_LETTER_TOPIC],
+      fromBeginning: true,
+      decode: (raw) => raw,
+      onBatch: async (records) => {
+        for (const { value } of records) {
+          if (value.headers[DEAD_LETTER_HEADERS.topic] === topic) letters.push(value);
+        }
+      },
+    }),
+  );
+  return letters;
+}
+
+describe("Kafka client module", () => {
+  it("creates topics once, with the requested partitions", async () => {
+    const topic = uniqueName("topic");
+    const spec = { topic, partitions: 4, replicationFactor: 1 };
+    expect(await client.ensureTopics([spec])).toEqual([topic]);
+    expect(await client.ensureTopics([spec])).toEqual([]);
+    expect(await client.partitionCount(topic)).toBe(4);
+    await client.deleteTopics([topic]);
+    await waitFor(async () => ((await client.listTopics()).includes(topic) ? undefined : true), {
+      what: "topic deletion",
+    });
+  });
+
+  it("round-trips posts through an idempotent producer and a consumer group, dead-lettering malformed records", async () => {
+    const topic = uniqueName("posts");
+    await client.ensureTopics([{ topic, partitions: 3, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    const posts = Array.from({ length: 50 }, (_, i) => ({ ...samplePost, id: `post-${i}` }));
+    await producer.send(
+      posts.map((post) => ({
+        topic,
+        key: post.id,
+        value: encodeMessage(PreprocessedPost, post),
+      })),
+    );
+    await producer.send([
+      { topic, key: "garbage", value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
+      { topic, key: "wrong-version", value: JSON.stringify({ ...samplePost, v: 99 }) },
+      { topic, key: "missing-fields", value: JSON.stringify({ v: 1, id: "x" }) },
+    ]);
+    await producer.disconnect();
+
+    const received: ConsumedRecord<PreprocessedPost>[] = [];
+    consumers.push(
+      await client.startConsumer<PreprocessedPost>({
+        groupId: uniqueName("group"),
+        topics: [topic],
+        fromBeginning: true,
+        decode: jsonDecoder(PreprocessedPost),
+        onBatch: async (records) => {
+          received.push(...records);
+        },
+      }),
+    );
+    const letters = await collectDeadLetters(topic);
+
+    await waitFor(() => (received.length >= posts.length ? true : undefined), {
+      what: "all posts",
+    });
+    await waitFor(() => (letters.length >= 3 ? true : undefined), { what: "dead letters" });
+
+    expect(received.map((r) => r.key).sort()).toEqual(posts.map((p) => p.id).sort());
+    expect(received.every((r) => r.key === r.value.id)).toBe(true);
+
+    const byKey = new Map(letters.map((l) => [l.key?.toString(), l]));
+    expect(byKey.get("garbage")?.headers[DEAD_LETTER_HEADERS.reason]).toBe("invalid-json");
+    expect(byKey.get("garbage")?.value).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x7b]));
+    expect(byKey.get("wrong-version")?.headers[DEAD_LETTER_HEADERS.reason]).toBe("invalid-schema");
+    expect(byKey.get("missing-fields")?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/source/);
+    expect(letters).toHaveLength(3);
+  });
+
+  it("dead-letters only the records a handler rejects for good, and keeps consuming", async () => {
+    const topic = uniqueName("poison");
+    await client.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    await producer.send(
+      ["a", "poison", "b", "c"].map((key) => ({ topic, key, value: JSON.stringify({ key }) })),
+    );
+    await producer.disconnect();
+
+    const handled: string[] = [];
+    consumers.push(
+      await client.startConsumer({
+        groupId: uniqueName("group"),
+        topics: [topic],
+        fromBeginning: true,
+        decode: (raw) => raw.key?.toString() ?? "",
+        onBatch: async (records) => {
+          if (records.some((r) => r.value === "poison")) {
+            throw new TweetreamError("cannot handle poison", { retriable: false });
+          }
+          handled.push(...records.map((r) => r.value));
+        },
+      }),
+    );
+    const letters = await collectDeadLetters(topic);
+    await waitFor(() => (handled.length >= 3 && letters.length >= 1 ? true : undefined), {
+      what: "handled records and the dead letter",
+    });
+    expect(handled).toEqual(["a", "b", "c"]);
+    expect(letters.map((l) => l.headers[DEAD_LETTER_HEADERS.reason])).toEqual([
+      "processing-failed",
+    ]);
+    expect(letters[0]?.headers[DEAD_LETTER_HEADERS.offset]).toBe("1");
+  });
+
+  it("resumes a group from its committed offsets after a stop", async () => {
+    const topic = uniqueName("resume");
+    const groupId = uniqueName("group");
+    await client.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    const send = (keys: string[]) =>
+      producer.send(keys.map((key) => ({ topic, key, value: JSON.stringify(key) })));
+    const seen: string[] = [];
+    const start = () =>
+      client.startConsumer({
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        decode: (raw) => raw.key?.toString() ?? "",
+        onBatch: async (records) => {
+          seen.push(...records.map((r) => r.value));
+        },
+      });
+
+    await send(["1", "2"]);
+    const first = await start();
+    await waitFor(() => (seen.length >= 2 ? true : undefined), { what: "first records" });
+    await first.stop();
+    await send(["3"]);
+    const second = await start();
+    consumers.push(second);
+    await waitFor(() => (seen.length >= 3 ? true : undefined), { what: "third record" });
+    await producer.disconnect();
+    expect(seen).toEqual(["1", "2", "3"]);
+  });
+});
