@@ -1,55 +1,182 @@
 import {
+  ClassifiedPost,
   coreTopicSpecs,
   createKafkaClient,
+  encodeMessage,
+  followCatalogue,
+  jsonDecoder,
   once,
+  PreprocessedPost,
   startHealthServer,
+  TweetreamError,
+  topicNames,
+  type ConsumedRecord,
   type Logger,
+  type OutgoingRecord,
   type Service,
 } from "@tweetream/shared";
 import type { ClassifierEnv } from "./env.ts";
+import { loadModel, type Model } from "./model.ts";
 
 export interface ClassifierOptions {
   env: ClassifierEnv;
   logger: Logger;
+  /** A model to use instead of loading CLASSIFIER_MODEL_DIR (tests). */
+  model?: Model;
+}
+
+/** Counters of what the classifier did. */
+export interface ClassifierStats {
+  consumed: number;
+  classified: number;
+  /** Posts written, one per (post, topic) pair. */
+  published: number;
+  /** (post, topic) pairs dropped because the topic is deleted or unknown. */
+  droppedUnknownTopic: number;
 }
 
 export interface Classifier extends Service {
   /** Port of the health server (useful when started on port 0). */
   healthPort: number;
+  stats: Readonly<ClassifierStats>;
 }
 
+const PROGRESS_LOG_MS = 10_000;
+// Bounded so a send to a topic deleted meanwhile fails instead of retrying forever.
+const USER_TOPIC_SEND_RETRIES = 6;
+
 /**
- * Starts the classifier: connects to Kafka, makes sure the core topics exist
- * and opens its idempotent producer. It joins the consumer group on
- * `tweetream.tweets.preprocessed` only once the model exists (issue #3), so
- * that no post is consumed and committed without being classified.
+ * Starts the classifier: joins the consumer group on the preprocessed-posts
+ * topic, labels posts with the model in batches and writes each labelled post
+ * to the topic of every user topic it carries. Offsets are committed only
+ * after the output is acknowledged (at least once).
  */
-export async function startClassifier({ env, logger }: ClassifierOptions): Promise<Classifier> {
+export async function startClassifier({
+  env,
+  logger,
+  model: given,
+}: ClassifierOptions): Promise<Classifier> {
+  const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
   const kafka = createKafkaClient({
     brokers: env.KAFKA_BROKERS,
     clientId: "tweetream-classifier",
     logger,
+    topics,
   });
+  const stats: ClassifierStats = {
+    consumed: 0,
+    classified: 0,
+    published: 0,
+    droppedUnknownTopic: 0,
+  };
   try {
+    const model = given ?? (await loadModel(env.CLASSIFIER_MODEL_DIR));
     await kafka.ensureTopics(
-      coreTopicSpecs({
+      coreTopicSpecs(topics, {
         partitions: env.KAFKA_TOPIC_PARTITIONS,
         replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       }),
     );
-    await kafka.createProducer();
+    const producer = await kafka.createProducer({ maxRetries: USER_TOPIC_SEND_RETRIES });
+    const follower = await followCatalogue({ kafka, logger, service: "classifier" });
+    await follower.ready;
+
+    const classify = async (records: ConsumedRecord<PreprocessedPost>[]) => {
+      const predictions = await model.classify(records.map((r) => r.value.cleanText));
+      const out: OutgoingRecord[] = [];
+      const classifiedAt = Date.now();
+      records.forEach(({ value: post }, i) => {
+        const prediction = predictions[i];
+        if (!prediction)
+          throw new Error(
+            `model returned ${predictions.length} predictions for ${records.length} posts`,
+          );
+        const classified: ClassifiedPost = {
+          ...post,
+          label: prediction.label,
+          score: prediction.score,
+          model: { name: model.name, version: model.version },
+          classifiedAt,
+        };
+        const value = encodeMessage(ClassifiedPost, classified);
+        for (const slug of post.topics) {
+          if (!follower.topics.has(slug)) {
+            stats.droppedUnknownTopic++;
+            continue;
+          }
+          out.push({ topic: topics.user(slug), key: post.id, value });
+        }
+      });
+      stats.classified += records.length;
+      return out;
+    };
+
+    const send = async (out: OutgoingRecord[]) => {
+      try {
+        await producer.send(out);
+      } catch (error) {
+        // A topic deleted while its posts were in flight: drop those, retry the rest.
+        const live = out.filter((r) => {
+          const slug = topics.slugOf(r.topic);
+          return slug !== undefined && follower.topics.has(slug);
+        });
+        if (live.length === out.length) {
+          throw new TweetreamError("could not publish classified posts", {
+            retriable: true,
+            cause: error,
+          });
+        }
+        stats.droppedUnknownTopic += out.length - live.length;
+        await producer.send(live);
+      }
+      stats.published += out.length;
+    };
+
+    const consumer = await kafka.startConsumer<PreprocessedPost>({
+      groupId: env.CLASSIFIER_GROUP_ID ?? `${topics.prefix}.classifier`,
+      topics: [topics.preprocessed],
+      fromBeginning: true,
+      decode: jsonDecoder(PreprocessedPost),
+      onBatch: async (records, { heartbeat }) => {
+        stats.consumed += records.length;
+        for (let i = 0; i < records.length; i += env.CLASSIFIER_BATCH_SIZE) {
+          const out = await classify(records.slice(i, i + env.CLASSIFIER_BATCH_SIZE));
+          await send(out);
+          // Slow inference must not look like a dead member and cause a rebalance.
+          await heartbeat();
+        }
+      },
+    });
+    const progress = setInterval(() => {
+      logger.info({ ...stats }, "classifier progress");
+    }, PROGRESS_LOG_MS);
+    progress.unref();
+
     const health = await startHealthServer({
       host: env.CLASSIFIER_HEALTH_HOST,
       port: env.CLASSIFIER_HEALTH_PORT,
       checks: { kafka: () => kafka.ping() },
     });
-    logger.info({ brokers: env.KAFKA_BROKERS, healthPort: health.port }, "classifier ready");
+    logger.info(
+      {
+        model: `${model.name}@${model.version}`,
+        topics: follower.topics.size,
+        healthPort: health.port,
+      },
+      "classifier ready",
+    );
     return {
       healthPort: health.port,
-      // Stop consuming first, then flush the producer, then the probes.
+      stats,
+      // Stop consuming (the batch in hand finishes and commits), then the rest.
       stop: once(async () => {
+        clearInterval(progress);
+        await consumer.stop();
+        await follower.stop();
         await kafka.close();
+        if (!given) await model.close();
         await health.close();
+        logger.info({ ...stats }, "classifier stopped");
       }),
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
 
-/** Every variable the classifier reads (README.md, "Configuration"). */
+/** Every variable the classifier reads (apps/classifier/README.md). */
 export const classifierEnvSchema = z.object({
   ...commonEnv,
   CLASSIFIER_HEALTH_HOST: z
@@ -9,6 +9,27 @@ export const classifierEnvSchema = z.object({
     .default("127.0.0.1")
     .describe("the address for /healthz and /readyz, e.g. 0.0.0.0 in a container"),
   CLASSIFIER_HEALTH_PORT: port(3002),
+  CLASSIFIER_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(512)
+    .describe("posts per model call, from 1 to 10000 (default 512)"),
+  CLASSIFIER_GROUP_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "the Kafka consumer group the replicas share (default <KAFKA_TOPIC_PREFIX>.classifier)",
+    ),
+  CLASSIFIER_MODEL_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "a folder holding a model's metadata.json and .onnx file (default: apps/classifier/model)",
+    ),
 });
 export type ClassifierEnv = z.infer<typeof classifierEnvSchema>;
 

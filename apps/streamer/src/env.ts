@@ -1,15 +1,97 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
 
-/** Every variable the streamer reads (README.md, "Configuration"). */
-export const streamerEnvSchema = z.object({
-  ...commonEnv,
-  STREAMER_HEALTH_HOST: z
-    .string()
-    .default("127.0.0.1")
-    .describe("the address for /healthz and /readyz, e.g. 0.0.0.0 in a container"),
-  STREAMER_HEALTH_PORT: port(3001),
-});
+const rate = (fallback: number) =>
+  z.coerce
+    .number()
+    .min(0)
+    .max(50_000)
+    .default(fallback)
+    .describe(
+      `posts per second, from 1 to 50000, or 0 for as fast as Kafka takes them (default ${fallback})`,
+    );
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes")
+    .describe(`true or false (default ${String(fallback)})`);
+
+/** Every variable the streamer reads (apps/streamer/README.md). */
+export const streamerEnvSchema = z
+  .object({
+    ...commonEnv,
+    STREAMER_HEALTH_HOST: z
+      .string()
+      .default("127.0.0.1")
+      .describe("the address for /healthz and /readyz, e.g. 0.0.0.0 in a container"),
+    STREAMER_HEALTH_PORT: port(3001),
+    STREAMER_SOURCE: z
+      .enum(["synthetic", "file", "x"])
+      .default("synthetic")
+      .describe("synthetic (default), file or x"),
+    STREAMER_DEDUPE_WINDOW: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(100_000)
+      .describe("how many recent post ids to remember for dropping duplicates (default 100000)"),
+    SYNTHETIC_RATE: rate(50),
+    SYNTHETIC_TRAFFIC_SHARE: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("the share of traffic posts, from 0 to 1 (default 0.5)"),
+    SYNTHETIC_SEED: z.coerce
+      .number()
+      .int()
+      .optional()
+      .describe("a whole number, for a repeatable stream (default: random)"),
+    SYNTHETIC_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("a number of posts after which the source stops (default: no limit)"),
+    FILE_PATH: z
+      .string()
+      .optional()
+      .describe("the path of a .csv (text,label), .txt (one post a line) or .jsonl corpus"),
+    FILE_RATE: rate(100),
+    FILE_LOOP: bool(false),
+    FILE_FORMAT: z
+      .enum(["csv", "txt", "jsonl"])
+      .optional()
+      .describe("csv, txt or jsonl (default: from the file's extension)"),
+    X_BEARER_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("an X API v2 app bearer token with filtered-stream access"),
+    X_API_URL: z
+      .url()
+      .optional()
+      .describe("the X API base URL, only to point at a proxy or a test server (default X's own)"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STREAMER_SOURCE === "file" && !env.FILE_PATH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FILE_PATH"],
+        message: "needed when STREAMER_SOURCE=file",
+      });
+    }
+    if (env.STREAMER_SOURCE === "x" && !env.X_BEARER_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["X_BEARER_TOKEN"],
+        message: "needed when STREAMER_SOURCE=x",
+      });
+    }
+  });
 export type StreamerEnv = z.infer<typeof streamerEnvSchema>;
 
 /** Reads and validates the streamer's configuration; throws ConfigError naming each bad variable. */

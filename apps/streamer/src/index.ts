@@ -1,2 +1,4 @@
 export { startStreamer, type Streamer, type StreamerOptions } from "./streamer.ts";
 export { loadStreamerEnv, streamerEnvSchema, type StreamerEnv } from "./env.ts";
+export type { PipelineStats } from "./pipeline.ts";
+export type { Emit, RawPost, Source, TopicRules } from "./sources/source.ts";

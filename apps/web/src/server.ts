@@ -6,6 +6,7 @@ import {
   createKafkaClient,
   once,
   runReadinessChecks,
+  topicNames,
   type Logger,
   type Service,
 } from "@tweetream/shared";
@@ -29,10 +30,12 @@ export interface WebServer extends Service {
 export async function startWebServer({ env, logger }: WebServerOptions): Promise<WebServer> {
   await migrateCatalogue(env.DATABASE_URL);
   const catalogue = openCatalogue(env.DATABASE_URL);
+  const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
   const kafka = createKafkaClient({
     brokers: env.KAFKA_BROKERS,
     clientId: "tweetream-web",
     logger,
+    topics,
   });
   const checks = {
     kafka: () => kafka.ping(),
@@ -58,7 +61,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
 
   try {
     await kafka.ensureTopics(
-      coreTopicSpecs({
+      coreTopicSpecs(topics, {
         partitions: env.KAFKA_TOPIC_PARTITIONS,
         replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
+import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from "./topics.ts";
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +24,10 @@ export function loadEnv<S extends z.ZodObject>(schema: S, source: EnvSource): z.
     const field: unknown = schema.shape[name];
     const hint = field instanceof z.ZodType ? field.description : undefined;
     const fix = hint ? ` Fix: set ${name} to ${hint}.` : "";
-    if (input[name] === undefined) return `${name} is required but not set.${fix}`;
+    if (input[name] === undefined) {
+      const why = issue.code === "custom" ? ` (${issue.message})` : "";
+      return `${name} is required but not set${why}.${fix}`;
+    }
     return `${name}=${JSON.stringify(input[name])} is invalid: ${issue.message}.${fix}`;
   });
   throw new ConfigError(problems);
@@ -80,9 +84,19 @@ export const replicationFactor = z.coerce
   .default(1)
   .describe("the number of replicas per partition, 1 for a single broker, 3 for a cluster");
 
+/** Prefix of every Kafka topic name; deployments sharing a cluster use different ones. */
+export const topicPrefix = z
+  .string()
+  .default(DEFAULT_TOPIC_PREFIX)
+  .refine((p) => TOPIC_PREFIX_PATTERN.test(p), {
+    error: "expected 1-100 characters from a-z A-Z 0-9 . _ -",
+  })
+  .describe("1-100 characters from a-z A-Z 0-9 . _ - (default tweetream)");
+
 /** The variables every service shares. */
 export const commonEnv = {
   KAFKA_BROKERS: kafkaBrokers,
+  KAFKA_TOPIC_PREFIX: topicPrefix,
   LOG_LEVEL: logLevel,
   KAFKA_TOPIC_PARTITIONS: partitions,
   KAFKA_REPLICATION_FACTOR: replicationFactor,

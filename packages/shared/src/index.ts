@@ -3,6 +3,7 @@ export * from "./env.ts";
 export * from "./logger.ts";
 export * from "./topics.ts";
 export * from "./kafka.ts";
+export * from "./catalogue-follower.ts";
 export * from "./lifecycle.ts";
 export * from "./health.ts";
 export * from "./messages/codec.ts";

@@ -13,7 +13,7 @@ import {
 import { isRetriable, InvalidMessageError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from "./messages/dead-letter.ts";
-import { CONTROL_TOPIC, DEAD_LETTER_TOPIC, PREPROCESSED_TOPIC } from "./topics.ts";
+import type { TopicNames } from "./topics.ts";
 
 /** A record as read from Kafka, before decoding. */
 export interface RawRecord {
@@ -64,11 +64,29 @@ export interface ConsumerOptions<T> {
   /**
    * Handles decoded records in order. Offsets are committed only after it
    * resolves. A retriable error retries the batch; a non-retriable one retries
-   * record by record and dead-letters the records that still fail.
+   * record by record and dead-letters the records that still fail. Long
+   * handlers call `heartbeat()` between steps so the group does not evict them.
    */
-  onBatch: (records: ConsumedRecord<T>[]) => Promise<void>;
+  onBatch: (records: ConsumedRecord<T>[], context: BatchContext) => Promise<void>;
   /** Start from the earliest offset when the group has none (default false: latest). */
   fromBeginning?: boolean;
+  /**
+   * Delete the consumer group when stopping (default false). For groups
+   * private to one process, such as a catalogue follower's, so none is left behind.
+   */
+  deleteGroupOnStop?: boolean;
+  /** Called after each batch with the partition's progress (e.g. to know it caught up). */
+  onProgress?: (progress: {
+    topic: string;
+    partition: number;
+    offset: string;
+    highWatermark: string;
+  }) => void;
+}
+
+export interface BatchContext {
+  /** Tells the group coordinator this member is alive; cheap when not due. */
+  heartbeat: () => Promise<void>;
 }
 
 /** A running consumer group member. */
@@ -81,6 +99,8 @@ export interface KafkaClientOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  /** The deployment's topic names; dead letters go to `topics.deadLetter`. */
+  topics: TopicNames;
 }
 
 /** Creates the Kafka client for one service. */
@@ -100,12 +120,14 @@ export class KafkaClient {
   readonly #kafka: Kafka;
   readonly #logger: Logger;
   readonly #clientId: string;
+  readonly #topics: TopicNames;
   #admin: Promise<Admin> | undefined;
   readonly #closers = new Set<() => Promise<void>>();
 
-  constructor({ brokers, clientId, logger }: KafkaClientOptions) {
+  constructor({ brokers, clientId, logger, topics }: KafkaClientOptions) {
     this.#logger = logger.child({ component: "kafka" });
     this.#clientId = clientId;
+    this.#topics = topics;
     const kafkaLogger = this.#logger;
     this.#kafka = new Kafka({
       clientId,
@@ -128,7 +150,6 @@ export class KafkaClient {
     this.#admin ??= (async () => {
       const admin = this.#kafka.admin();
       await admin.connect();
-      this.#closers.add(() => admin.disconnect());
       return admin;
     })();
     try {
@@ -173,6 +194,17 @@ export class KafkaClient {
     if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 10_000 });
   }
 
+  /** The deployment's topic names. */
+  get topics(): TopicNames {
+    return this.#topics;
+  }
+
+  /** The next offset to be written in each partition of `topic` (its high watermark). */
+  async endOffsets(topic: string): Promise<{ partition: number; offset: string }[]> {
+    const offsets = await (await this.#adminClient()).fetchTopicOffsets(topic);
+    return offsets.map(({ partition, high }) => ({ partition, offset: high }));
+  }
+
   /** Names of every topic in the cluster. */
   async listTopics(): Promise<string[]> {
     return (await this.#adminClient()).listTopics();
@@ -186,13 +218,21 @@ export class KafkaClient {
     return topics[0]?.partitions.length;
   }
 
-  /** Connects an idempotent producer (acks=all, retries until acknowledged). */
-  async createProducer(): Promise<Producer> {
+  /**
+   * Connects an idempotent producer (acks=all). By default it retries until the
+   * broker acknowledges; `maxRetries` bounds that for sends that may target a
+   * topic deleted meanwhile (the caller then decides, e.g. drops for a deleted topic).
+   */
+  async createProducer(options: { maxRetries?: number } = {}): Promise<Producer> {
     const producer = this.#kafka.producer({
       idempotent: true,
-      // At least once: an idempotent producer retries until the broker
-      // acknowledges (a retry limit would drop records, and kafkajs warns).
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
+      // At least once: an unbounded retry never drops a record (kafkajs warns
+      // about bounded retries on idempotent producers for that reason).
+      retry: {
+        retries: options.maxRetries ?? Number.MAX_SAFE_INTEGER,
+        initialRetryTime: 300,
+        maxRetryTime: 30_000,
+      },
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -258,15 +298,16 @@ export class KafkaClient {
             rejected.push({ record: raw, error });
           }
         }
+        const context: BatchContext = { heartbeat: () => payload.heartbeat() };
         if (decoded.length > 0) {
           try {
-            await options.onBatch(decoded);
+            await options.onBatch(decoded, context);
           } catch (error) {
             if (isRetriable(error)) throw error;
             // Find the poisoned records one by one so the good ones still go through.
             for (const record of decoded) {
               try {
-                await options.onBatch([record]);
+                await options.onBatch([record], context);
               } catch (recordError) {
                 if (isRetriable(recordError)) throw recordError;
                 rejected.push({ record: record.raw, error: recordError });
@@ -276,7 +317,9 @@ export class KafkaClient {
         }
         if (rejected.length > 0) {
           await deadLetters.send(
-            rejected.map(({ record, error }) => deadLetterRecord(record, error, options.groupId)),
+            rejected.map(({ record, error }) =>
+              deadLetterRecord(this.#topics.deadLetter, record, error, options.groupId),
+            ),
           );
           logger.warn(
             { count: rejected.length, topic: batch.topic, partition: batch.partition },
@@ -287,6 +330,14 @@ export class KafkaClient {
         if (last) payload.resolveOffset(last.offset);
         await payload.commitOffsetsIfNecessary();
         await payload.heartbeat();
+        if (last) {
+          options.onProgress?.({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: last.offset,
+            highWatermark: batch.highWatermark,
+          });
+        }
       },
     });
     let stopping: Promise<void> | undefined;
@@ -295,6 +346,15 @@ export class KafkaClient {
         this.#closers.delete(stop);
         await consumer.disconnect();
         await deadLetters.disconnect();
+        if (options.deleteGroupOnStop) {
+          await (
+            await this.#adminClient()
+          )
+            .deleteGroups([options.groupId])
+            .catch((error: unknown) => {
+              logger.warn({ err: error }, "could not delete consumer group");
+            });
+        }
       })();
       return stopping;
     };
@@ -307,7 +367,9 @@ export class KafkaClient {
     const closers = [...this.#closers];
     this.#closers.clear();
     const results = await Promise.allSettled(closers.map((close) => close()));
+    const admin = this.#admin;
     this.#admin = undefined;
+    if (admin) results.push(...(await Promise.allSettled([admin.then((a) => a.disconnect())])));
     const failed = results.filter((r) => r.status === "rejected");
     if (failed.length > 0) {
       throw new AggregateError(
@@ -349,14 +411,19 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
 }
 
 /** The dead-letter record for `record`: same key and bytes, the reason in headers. */
-export function deadLetterRecord(record: RawRecord, error: unknown, group: string): OutgoingRecord {
+export function deadLetterRecord(
+  deadLetterTopic: string,
+  record: RawRecord,
+  error: unknown,
+  group: string,
+): OutgoingRecord {
   const parsed = DeadLetterReason.safeParse(
     error instanceof InvalidMessageError ? error.reason : undefined,
   );
   const reason = parsed.success ? parsed.data : "processing-failed";
   const message = error instanceof Error ? error.message : String(error);
   return {
-    topic: DEAD_LETTER_TOPIC,
+    topic: deadLetterTopic,
     key: record.key === null ? null : record.key.toString("utf8"),
     value: record.value,
     headers: {
@@ -373,20 +440,20 @@ export function deadLetterRecord(record: RawRecord, error: unknown, group: strin
 }
 
 /** The topics every deployment needs, sized by configuration. */
-export function coreTopicSpecs(options: {
-  partitions: number;
-  replicationFactor: number;
-}): TopicSpec[] {
+export function coreTopicSpecs(
+  topics: TopicNames,
+  options: { partitions: number; replicationFactor: number },
+): TopicSpec[] {
   const { partitions, replicationFactor } = options;
   return [
     // One partition keeps every change in one total order; compaction keeps the latest per slug.
     {
-      topic: CONTROL_TOPIC,
+      topic: topics.control,
       partitions: 1,
       replicationFactor,
       config: { "cleanup.policy": "compact", "min.compaction.lag.ms": "0" },
     },
-    { topic: PREPROCESSED_TOPIC, partitions, replicationFactor },
-    { topic: DEAD_LETTER_TOPIC, partitions: 1, replicationFactor },
+    { topic: topics.preprocessed, partitions, replicationFactor },
+    { topic: topics.deadLetter, partitions: 1, replicationFactor },
   ];
 }

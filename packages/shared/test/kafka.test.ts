@@ -5,10 +5,10 @@ import {
   createKafkaClient,
   createLogger,
   DEAD_LETTER_HEADERS,
-  DEAD_LETTER_TOPIC,
   encodeMessage,
   jsonDecoder,
   PreprocessedPost,
+  topicNames,
   TweetreamError,
   type ConsumedRecord,
   type Consumer,
@@ -20,12 +20,13 @@ import { samplePost } from "../src/messages/codec.test.ts";
 
 const brokers = inject("kafkaBrokers").split(",");
 const logger = createLogger("shared-test", "warn");
+const topics = topicNames(uniqueName("shared-test"));
 let client: KafkaClient;
 const consumers: Consumer[] = [];
 
 beforeAll(async () => {
-  client = createKafkaClient({ brokers, clientId: uniqueName("shared-test"), logger });
-  await client.ensureTopics(coreTopicSpecs({ partitions: 3, replicationFactor: 1 }));
+  client = createKafkaClient({ brokers, clientId: uniqueName("shared-test"), logger, topics });
+  await client.ensureTopics(coreTopicSpecs(topics, { partitions: 3, replicationFactor: 1 }));
 });
 
 afterAll(async () => {
@@ -39,7 +40,7 @@ async function collectDeadLetters(topic: string): Promise<RawRecord[]> {
   consumers.push(
     await client.startConsumer({
       groupId: uniqueName("dlq-reader"),
-      topics: [DEAD_LETTER_TOPIC],
+      topics: [topics.deadLetter],
       fromBeginning: true,
       decode: (raw) => raw,
       onBatch: async (records) => {

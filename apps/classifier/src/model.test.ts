@@ -1,0 +1,130 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { preprocess } from "@tweetream/text";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { DEFAULT_MODEL_DIR, loadModel, ModelLoadError, type Model } from "./model.ts";
+
+describe("loadModel", () => {
+  let model: Model;
+  beforeAll(async () => {
+    model = await loadModel();
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+
+  it("loads the committed model and names it", () => {
+    expect(model.name).toBe("traffic-tfidf-svm");
+    expect(model.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("labels obvious posts", async () => {
+    const posts = [
+      ["Macet parah di jl. Kaliurang km 7, antrian kendaraan sampai ringroad", "traffic"],
+      ["Kecelakaan di tol Cikampek km 57, lajur kanan ditutup", "traffic"],
+      ["aku kangen banget sama kamu, kapan kita ketemu lagi?", "non_traffic"],
+      ["Resep nasi goreng kampung yang enak dan gampang", "non_traffic"],
+    ] as const;
+    const predictions = await model.classify(posts.map(([text]) => preprocess(text)));
+    expect(predictions.map((p) => p.label)).toEqual(posts.map(([, label]) => label));
+    for (const { score } of predictions) {
+      expect(score).toBeGreaterThanOrEqual(0.5);
+      expect(score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("returns nothing for no input and a prediction for an empty text", async () => {
+    expect(await model.classify([])).toEqual([]);
+    const [prediction] = await model.classify([""]);
+    expect(prediction?.label).toBe("non_traffic");
+  });
+
+  it("gives the same predictions alone and in batches larger than one ONNX call", async () => {
+    const texts = Array.from({ length: 2500 }, (_, i) =>
+      i % 2 === 0 ? `lintas simpang ${i} padat merayap` : `nonton film ${i} seru banget`,
+    );
+    const batched = await model.classify(texts);
+    expect(batched).toHaveLength(texts.length);
+    expect(await model.classify([texts[2499] ?? ""])).toEqual([batched[2499]]);
+    expect(batched.filter((p) => p.label === "traffic")).toHaveLength(1250);
+  });
+
+  it("scores the generalisation set as training reported, end to end from raw text", async () => {
+    const Post = z.object({ text: z.string(), label: z.enum(["traffic", "non_traffic"]) });
+    const posts = (
+      await readFile(
+        path.join(import.meta.dirname, "..", "training", "generalisation-set.jsonl"),
+        "utf8",
+      )
+    )
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => Post.parse(JSON.parse(line)));
+    const Metadata = z.object({
+      metrics: z.object({ generalisation: z.object({ n: z.number(), accuracy: z.number() }) }),
+    });
+    const { generalisation } = Metadata.parse(
+      JSON.parse(await readFile(path.join(DEFAULT_MODEL_DIR, "metadata.json"), "utf8")),
+    ).metrics;
+    const predictions = await model.classify(posts.map(({ text }) => preprocess(text)));
+    const correct = predictions.filter((p, i) => p.label === posts[i]?.label).length;
+    expect(posts).toHaveLength(generalisation.n);
+    expect(correct / posts.length).toBeCloseTo(generalisation.accuracy, 4);
+  });
+
+  // A benchmark: it reports, it does not pass or fail on time.
+  it("reports single and batched throughput on one thread", async () => {
+    const texts = Array.from({ length: 2000 }, (_, i) =>
+      preprocess(`16.4${i % 10} WIB arus lalin di simpang ${i} terpantau ramai lancar`),
+    );
+    let started = performance.now();
+    for (const text of texts.slice(0, 500)) await model.classify([text]);
+    const single = 500 / ((performance.now() - started) / 1000);
+    started = performance.now();
+    for (let i = 0; i < texts.length; i += 256) await model.classify(texts.slice(i, i + 256));
+    const batched = texts.length / ((performance.now() - started) / 1000);
+    console.log(
+      `model throughput: ${Math.round(single)} posts/s one by one, ${Math.round(batched)} posts/s in batches of 256`,
+    );
+    expect(batched).toBeGreaterThan(0);
+  });
+});
+
+describe("loadModel errors", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "tweetream-model-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("names the missing metadata file", async () => {
+    const error = await loadModel(path.join(dir, "absent")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect(String(error)).toContain(path.join(dir, "absent", "metadata.json"));
+  });
+
+  it("refuses a model trained on another preprocessing version", async () => {
+    await cp(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const metadata: unknown = JSON.parse(await readFile(path.join(dir, "metadata.json"), "utf8"));
+    await writeFile(
+      path.join(dir, "metadata.json"),
+      JSON.stringify({ ...(metadata as object), preprocessingVersion: "0-old" }),
+    );
+    await expect(loadModel(dir)).rejects.toThrow(/preprocessing version 0-old/);
+  });
+
+  it("names the missing model file", async () => {
+    const metadata: unknown = JSON.parse(
+      await readFile(path.join(DEFAULT_MODEL_DIR, "metadata.json"), "utf8"),
+    );
+    await writeFile(
+      path.join(dir, "metadata.json"),
+      JSON.stringify({ ...(metadata as object), file: "gone.onnx" }),
+    );
+    await expect(loadModel(dir)).rejects.toThrow(/gone\.onnx cannot be read/);
+  });
+});

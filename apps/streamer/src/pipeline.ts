@@ -1,0 +1,111 @@
+import { preprocess, type TopicMatcher } from "@tweetream/text";
+import {
+  encodeMessage,
+  PreprocessedPost,
+  type Logger,
+  type OutgoingRecord,
+  type Producer,
+} from "@tweetream/shared";
+import { LRUCache } from "lru-cache";
+import type { RawPost } from "./sources/source.ts";
+
+/** Counters of what the streamer did with the posts it received. */
+export interface PipelineStats {
+  received: number;
+  duplicates: number;
+  /** Matched no current topic: counted and dropped. */
+  unmatched: number;
+  /** Failed the PreprocessedPost schema (e.g. an over-long id): counted, logged and dropped. */
+  invalid: number;
+  published: number;
+}
+
+export interface PipelineOptions {
+  producer: Producer;
+  /** The preprocessed-posts topic. */
+  topic: string;
+  source: PreprocessedPost["source"];
+  matcher: TopicMatcher;
+  /** Current topic slugs; X's own matches are kept only for these. */
+  knownTopics: () => ReadonlyMap<string, unknown>;
+  /** How many recent post ids to remember for dropping duplicates. */
+  dedupeWindow: number;
+  logger: Logger;
+}
+
+/**
+ * Turns raw posts into PreprocessedPosts: drops duplicates within a window of
+ * recent ids, cleans the text, tags each post with every topic it matches and
+ * publishes the tagged ones, keyed by post id, in one acknowledged batch.
+ */
+export class PostPipeline {
+  readonly stats: PipelineStats = {
+    received: 0,
+    duplicates: 0,
+    unmatched: 0,
+    invalid: 0,
+    published: 0,
+  };
+  readonly #seen: LRUCache<string, true>;
+  readonly #options: PipelineOptions;
+
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+    this.#seen = new LRUCache({ max: options.dedupeWindow });
+  }
+
+  /** Processes one batch; resolves when every tagged post is acknowledged by Kafka. */
+  readonly handle = async (posts: readonly RawPost[]): Promise<void> => {
+    const ingestedAt = Date.now();
+    const { matcher, knownTopics, source, topic } = this.#options;
+    const records: OutgoingRecord[] = [];
+    const accepted: string[] = [];
+    for (const post of posts) {
+      this.stats.received++;
+      if (this.#seen.has(post.id)) {
+        this.stats.duplicates++;
+        continue;
+      }
+      const known = knownTopics();
+      const topics = post.matchedTopics
+        ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
+        : matcher.match(post.text, post.lang);
+      if (topics.length === 0) {
+        this.stats.unmatched++;
+        continue;
+      }
+      const value: PreprocessedPost = {
+        v: 1,
+        id: post.id,
+        source,
+        text: post.text,
+        cleanText: preprocess(post.text),
+        author: post.author,
+        createdAt: post.createdAt,
+        lang: post.lang,
+        topics,
+        ingestedAt,
+      };
+      let encoded: string;
+      try {
+        encoded = encodeMessage(PreprocessedPost, value);
+      } catch (error) {
+        this.stats.invalid++;
+        // One line per 1,000 bad posts at most: a broken source must not flood the log.
+        if (this.stats.invalid % 1000 === 1) {
+          this.#options.logger.warn(
+            { err: error, id: post.id, invalid: this.stats.invalid },
+            "dropped an invalid post",
+          );
+        }
+        continue;
+      }
+      records.push({ topic, key: post.id, value: encoded });
+      accepted.push(post.id);
+    }
+    if (records.length > 0) await this.#options.producer.send(records);
+    // Remember ids only once they are safely in Kafka, so a failed send is retried, not dropped.
+    for (const id of accepted) this.#seen.set(id, true);
+    this.stats.published += records.length;
+  };
+}

@@ -1,0 +1,35 @@
+/** A post as a source delivers it, before preprocessing and topic matching. */
+export interface RawPost {
+  /** Unique per source; the Kafka key downstream. */
+  id: string;
+  text: string;
+  author: { id: string; username: string };
+  /** ISO 8601. */
+  createdAt: string;
+  /** BCP 47 tag as the source reports it, or "und". */
+  lang: string;
+  /**
+   * Topic slugs the source matched itself (the X source: X's `matching_rules`
+   * tags). Undefined for sources whose posts the streamer matches against the
+   * catalogue's rules.
+   */
+  matchedTopics?: readonly string[];
+}
+
+/** The topics a source may need to know about (the X source syncs them as stream rules). */
+export type TopicRules = ReadonlyMap<string, string>;
+
+/** Called with each batch of posts; resolves once they are safely handed on (backpressure). */
+export type Emit = (posts: readonly RawPost[]) => Promise<void>;
+
+/**
+ * Where posts come from. `run` delivers batches through `emit`, awaiting each
+ * call before producing more, until `signal` aborts (then it resolves) or the
+ * source is exhausted (a file without looping).
+ */
+export interface Source {
+  readonly kind: "synthetic" | "file" | "x";
+  run(emit: Emit, signal: AbortSignal): Promise<void>;
+  /** Called at start and on every catalogue change with all current topics (slug → rule). */
+  setTopics?(topics: TopicRules): Promise<void>;
+}

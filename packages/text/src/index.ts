@@ -1,0 +1,2 @@
+export * from "./preprocess/index.ts";
+export * from "./rules/index.ts";

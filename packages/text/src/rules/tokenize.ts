@@ -1,0 +1,51 @@
+// One definition of "word" for posts, keywords and phrases, so that whatever a
+// rule can name is exactly what a post can contain.
+const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}_]`;
+// Like X, punctuation (hyphens and apostrophes included) splits words:
+// "coca-cola" is the two tokens coca, cola.
+const WORD = String.raw`${WORD_CHAR}+`;
+
+// Alternatives are tried in order at each position, so a URL or @mention is
+// consumed whole before its pieces could be read as words.
+const TOKEN_PATTERN = new RegExp(
+  String.raw`(?:https?:\/\/|www\.)\S*|@${WORD_CHAR}+|#(${WORD_CHAR}+)|(${WORD})`,
+  "gu",
+);
+const WORD_PATTERN = new RegExp(`^${WORD}$`, "u");
+const WORD_CHAR_PATTERN = new RegExp(`^${WORD_CHAR}$`, "u");
+
+/** The word tokens of a text, lowercased, in order. */
+export interface Tokens {
+  /** Plain words, hashtag bodies included (`#Macet` gives `macet`); no URLs or @mentions. */
+  readonly words: string[];
+  /** Hashtag bodies without the `#`. */
+  readonly hashtags: string[];
+}
+
+/** Splits `text` into lowercase word and hashtag tokens (semantics: the comment in index.ts). */
+export function tokenize(text: string): Tokens {
+  const lower = text.toLowerCase();
+  const words: string[] = [];
+  const hashtags: string[] = [];
+  TOKEN_PATTERN.lastIndex = 0;
+  for (let m = TOKEN_PATTERN.exec(lower); m !== null; m = TOKEN_PATTERN.exec(lower)) {
+    const [, tag, word] = m;
+    if (word !== undefined) {
+      words.push(word);
+    } else if (tag !== undefined) {
+      hashtags.push(tag);
+      words.push(tag);
+    }
+  }
+  return { words, hashtags };
+}
+
+/** True when `s` is exactly one word token (unicode letters, marks, digits and `_`). */
+export function isWord(s: string): boolean {
+  return WORD_PATTERN.test(s);
+}
+
+/** True when the single code point `c` is a word character. */
+export function isWordChar(c: string): boolean {
+  return WORD_CHAR_PATTERN.test(c);
+}
