@@ -9,15 +9,18 @@ import {
   createKafkaClient,
   createLogger,
   DEAD_LETTER_HEADERS,
-  encodeMessage,
   jsonDecoder,
   topicNames,
-  TopicUpserted,
   type KafkaClient,
   type Producer,
   type RawRecord,
 } from "@tweetream/shared";
-import { uniqueName, waitFor } from "@tweetream/shared/testing";
+import {
+  topicDeleteRecord,
+  topicUpsertRecord,
+  uniqueName,
+  waitFor,
+} from "@tweetream/shared/testing";
 import {
   loadStreamerEnv,
   startStreamer,
@@ -81,21 +84,7 @@ const deadLetters: RawRecord[] = [];
 
 async function createTopic(slug: string, rule: string) {
   await kafka.ensureTopics([{ topic: topics.user(slug), partitions: 2, replicationFactor: 1 }]);
-  await control.send([
-    {
-      topic: topics.control,
-      key: slug,
-      value: encodeMessage(TopicUpserted, {
-        v: 1,
-        type: "topic.upserted",
-        slug,
-        name: slug,
-        rule,
-        description: "",
-        updatedAt: new Date().toISOString(),
-      }),
-    },
-  ]);
+  await control.send([topicUpsertRecord(topics, slug, rule)]);
 }
 
 /** Collects what arrives on a user topic into `received`. */
@@ -196,7 +185,7 @@ describe("pipeline", () => {
       { timeoutMs: 15_000, intervalMs: 500, what: "the new topic to receive posts" },
     );
 
-    await control.send([{ topic: topics.control, key: "macet", value: null }]);
+    await control.send([topicDeleteRecord(topics, "macet")]);
     await waitFor(
       async () => {
         const before = ids("macet").length;

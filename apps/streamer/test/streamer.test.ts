@@ -4,14 +4,12 @@ import {
   coreTopicSpecs,
   createKafkaClient,
   createLogger,
-  encodeMessage,
   jsonDecoder,
   PreprocessedPost,
   topicNames,
-  TopicUpserted,
   type KafkaClient,
 } from "@tweetream/shared";
-import { readinessOf, uniqueName, waitFor } from "@tweetream/shared/testing";
+import { readinessOf, topicUpsertRecord, uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "../src/index.ts";
 
 const topics = topicNames(uniqueName("streamer-test"));
@@ -30,19 +28,7 @@ beforeAll(async () => {
   await kafka.ensureTopics(coreTopicSpecs(topics, { partitions: 3, replicationFactor: 1 }));
   const producer = await kafka.createProducer();
   await producer.send([
-    {
-      topic: topics.control,
-      key: "jalan",
-      value: encodeMessage(TopicUpserted, {
-        v: 1,
-        type: "topic.upserted",
-        slug: "jalan",
-        name: "Jalan",
-        rule: "macet OR padat OR lancar OR kecelakaan",
-        description: "",
-        updatedAt: new Date().toISOString(),
-      }),
-    },
+    topicUpsertRecord(topics, "jalan", "macet OR padat OR lancar OR kecelakaan"),
   ]);
   await producer.disconnect();
   const env = loadStreamerEnv({

@@ -1,5 +1,9 @@
 // Helpers for tests in every package (subpath export `@tweetream/shared/testing`).
 import { randomBytes } from "node:crypto";
+import type { OutgoingRecord } from "./kafka.ts";
+import { encodeMessage } from "./messages/codec.ts";
+import { TopicUpserted } from "./messages/control.ts";
+import type { TopicNames } from "./topics.ts";
 
 /** A unique lowercase name such as `test-3f9a1c2b7d`, so tests never share topics or groups. */
 export function uniqueName(prefix = "test"): string {
@@ -25,4 +29,26 @@ export async function waitFor<T>(
 export async function readinessOf(port: number): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}/readyz`);
   return { status: response.status, body: await response.json() };
+}
+
+/** A control-topic record that creates or updates topic `slug` with `rule` (as the web app writes it). */
+export function topicUpsertRecord(topics: TopicNames, slug: string, rule: string): OutgoingRecord {
+  return {
+    topic: topics.control,
+    key: slug,
+    value: encodeMessage(TopicUpserted, {
+      v: 1,
+      type: "topic.upserted",
+      slug,
+      name: slug,
+      rule,
+      description: "",
+      updatedAt: new Date().toISOString(),
+    }),
+  };
+}
+
+/** The control-topic tombstone that deletes topic `slug`. */
+export function topicDeleteRecord(topics: TopicNames, slug: string): OutgoingRecord {
+  return { topic: topics.control, key: slug, value: null };
 }

@@ -5,35 +5,21 @@ import {
   coreTopicSpecs,
   createKafkaClient,
   createLogger,
-  encodeMessage,
   followCatalogue,
   topicNames,
-  TopicUpserted,
   type ControlEvent,
   type KafkaClient,
   type Producer,
 } from "../src/index.ts";
-import { uniqueName, waitFor } from "../src/testing.ts";
+import { topicDeleteRecord, topicUpsertRecord, uniqueName, waitFor } from "../src/testing.ts";
 
 const topics = topicNames(uniqueName("follower-test"));
 const logger = createLogger("follower-test", "warn");
 let kafka: KafkaClient;
 let producer: Producer;
 
-const upsert = (slug: string, rule: string) => ({
-  topic: topics.control,
-  key: slug,
-  value: encodeMessage(TopicUpserted, {
-    v: 1,
-    type: "topic.upserted",
-    slug,
-    name: slug,
-    rule,
-    description: "",
-    updatedAt: new Date().toISOString(),
-  }),
-});
-const tombstone = (slug: string) => ({ topic: topics.control, key: slug, value: null });
+const upsert = (slug: string, rule: string) => topicUpsertRecord(topics, slug, rule);
+const tombstone = (slug: string) => topicDeleteRecord(topics, slug);
 
 beforeAll(async () => {
   kafka = createKafkaClient({
