@@ -37,5 +37,8 @@ class NameAsTextClient extends pg.Client {
  * Pool: the adapter checks `instanceof Pool` against its own copy of pg.
  */
 export function migrationPoolConfig(connectionString) {
-  return { connectionString, Client: NameAsTextClient };
+  // Prisma's migration advisory lock lives as long as the pooled connection;
+  // closing idle connections quickly lets a concurrent `migrate deploy` (another
+  // web replica starting) get the lock within Prisma's 10 s wait.
+  return { connectionString, Client: NameAsTextClient, idleTimeoutMillis: 200 };
 }

@@ -16,6 +16,7 @@ import {
   type RawRecord,
 } from "@tweetream/shared";
 import {
+  metricValue,
   topicDeleteRecord,
   topicUpsertRecord,
   uniqueName,
@@ -167,6 +168,16 @@ describe("pipeline", () => {
       "macet",
     ]);
     expect(streamer.stats.duplicates).toBe(2);
+    const port = classifier.healthPort;
+    const published = await metricValue(port, "tweetream_classifier_published_total", {
+      topic: "macet",
+      label: "traffic",
+    });
+    expect(published).toBeGreaterThanOrEqual(2);
+    const latencies = await metricValue(port, "tweetream_pipeline_latency_seconds_count", {
+      stage: "classified",
+    });
+    expect(latencies).toBe(4);
     expect(streamer.stats.unmatched).toBeGreaterThanOrEqual(2);
   });
 
@@ -218,5 +229,8 @@ describe("pipeline", () => {
       ["bad-1", "invalid-json"],
       ["bad-2", "invalid-schema"],
     ]);
+    const counted = (reason: string) =>
+      metricValue(classifier.healthPort, "tweetream_dead_letters_total", { reason });
+    expect([await counted("invalid-json"), await counted("invalid-schema")]).toEqual([1, 1]);
   });
 });

@@ -8,6 +8,7 @@
 // because the order of shutdown matters and those runners signal every child
 // at once.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -173,7 +174,18 @@ async function main(): Promise<number> {
   }
 
   const broker = await ensureBroker();
-  const env = { ...process.env, KAFKA_BROKERS: broker.brokers };
+  // A local start serves the built dashboard (`npm start` builds it first), with
+  // an admin token made up for this run unless one is set, and introspection on
+  // for exploring the API.
+  const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString("base64url");
+  const env = {
+    ...process.env,
+    // Next.js types NODE_ENV as always set; at run time it may not be.
+    NODE_ENV: Object.hasOwn(process.env, "NODE_ENV") ? process.env.NODE_ENV : "production",
+    GRAPHQL_INTROSPECTION: process.env.GRAPHQL_INTROSPECTION ?? "true",
+    ADMIN_TOKEN: adminToken,
+    KAFKA_BROKERS: broker.brokers,
+  };
   const running: Running[] = [];
   let stopping: Promise<number> | undefined;
   let finish: (code: number) => void = () => undefined;
@@ -229,7 +241,8 @@ async function main(): Promise<number> {
   if (!stopping) {
     const web = specs[0];
     say(
-      `Tweetream is up. Web: ${web?.readyUrl.replace(/\/readyz$/, "/") ?? "?"} — Ctrl-C stops everything.`,
+      `Tweetream is up. Dashboard: ${web?.readyUrl.replace(/\/readyz$/, "/") ?? "?"} ` +
+        `(admin token: ${process.env.ADMIN_TOKEN ? "your ADMIN_TOKEN" : adminToken}). Ctrl-C stops everything.`,
     );
   }
   return finished;

@@ -5,6 +5,13 @@
 //
 //   node tooling/kafka/kafka.mjs <fetch|start|stop|status|reset>
 //
+// It can also run a local multi-node cluster (N broker+controller JVMs with a
+// static quorum and production-like replication) for scale and failure tests,
+// with per-node stop/start/kill/pause controls:
+//
+//   node tooling/kafka/kafka.mjs <cluster-start [--nodes N]|cluster-stop|cluster-status|cluster-reset>
+//   node tooling/kafka/kafka.mjs <node-stop|node-start|node-kill|node-pause|node-resume> <id>
+//
 // Also importable (e.g. from a Vitest globalSetup):
 //   import { ensureBroker, stopBroker } from '../../tooling/kafka/kafka.mjs';
 //
@@ -33,6 +40,14 @@ const startTimeoutMs = 60_000;
 const stopTimeoutMs = 30_000;
 const lockTimeoutMs = 120_000;
 const readyLogLine = "Kafka Server started";
+// Node i (1-based) listens on base + 2(i-1) for clients and the next port for the controller.
+const defaultClusterBasePort = 19092;
+const defaultClusterNodes = 3;
+const maxClusterNodes = 9;
+// Several JVMs booting at once on a small machine take longer than one.
+const clusterStartTimeoutMs = 120_000;
+const singleBrokerHeap = ["-Xms256m", "-Xmx512m"];
+const clusterNodeHeap = ["-Xms128m", "-Xmx384m"];
 
 export const kafkaVersion = readPinnedVersion();
 
@@ -50,17 +65,22 @@ function readPinnedVersion() {
 }
 
 // Read at call time, not import time, so callers can adjust env before calling.
-function resolvePaths() {
+function installPaths() {
   const cacheDir = path.resolve(process.env.TWEETREAM_CACHE_DIR || path.join(repoRoot, ".cache"));
   const installDir = path.join(cacheDir, `kafka-${kafkaVersion}`);
-  // Not versioned: topics survive a version bump (Kafka upgrades its own storage).
-  const dataDir = path.join(cacheDir, "kafka-data");
-  const logsDir = path.join(dataDir, "logs");
   return {
     cacheDir,
     installDir,
     libsDir: path.join(installDir, "libs"),
     fetchedMarker: path.join(installDir, ".fetched"),
+  };
+}
+
+// Where one broker JVM keeps its config, pid, storage and logs.
+function nodePaths(install, dataDir) {
+  const logsDir = path.join(dataDir, "logs");
+  return {
+    ...install,
     dataDir,
     storageDir: path.join(dataDir, "kraft-combined-logs"),
     logsDir,
@@ -69,7 +89,29 @@ function resolvePaths() {
     propertiesFile: path.join(dataDir, "server.properties"),
     pidFile: path.join(dataDir, "broker.pid"),
     formattedByFile: path.join(dataDir, "formatted-by-version"),
-    lockDir: path.join(dataDir, ".start.lock"),
+  };
+}
+
+function resolvePaths() {
+  const install = installPaths();
+  // Not versioned: topics survive a version bump (Kafka upgrades its own storage).
+  const dataDir = path.join(install.cacheDir, "kafka-data");
+  return { ...nodePaths(install, dataDir), lockDir: path.join(dataDir, ".start.lock") };
+}
+
+function resolveClusterPaths() {
+  const install = installPaths();
+  // Own variable so a test can keep its cluster apart while sharing the jars.
+  const clusterDir = path.resolve(
+    process.env.KAFKA_CLUSTER_DIR || path.join(install.cacheDir, "kafka-cluster"),
+  );
+  return {
+    ...install,
+    clusterDir,
+    // Node count, base port and cluster id the node dirs were formatted for.
+    layoutFile: path.join(clusterDir, "cluster.json"),
+    lockDir: path.join(clusterDir, ".start.lock"),
+    node: (id) => nodePaths(install, path.join(clusterDir, `node-${id}`)),
   };
 }
 
@@ -103,7 +145,7 @@ function externalBrokers() {
 
 /** Copies the broker's jars from Maven Central into the cache (once per version). */
 export async function fetchKafka({ log = defaultLog } = {}) {
-  const paths = resolvePaths();
+  const paths = installPaths();
   if (isFetched(paths)) {
     log(`Apache Kafka ${kafkaVersion} jars already in ${paths.libsDir}`);
     return { libsDir: paths.libsDir, fetched: false };
@@ -186,7 +228,7 @@ export async function ensureBroker(opts = {}) {
   }
 
   // Several test runners may call this at once; only one may format and spawn.
-  return withStartLock(paths, log, async () => {
+  return withStartLock(paths.lockDir, "the broker", log, async () => {
     const running = findRunningBroker(paths);
     if (running) {
       const brokers = `${host}:${running.port}`;
@@ -215,26 +257,29 @@ export async function ensureBroker(opts = {}) {
 
     const java = requireJava();
     await fetchKafka({ log });
-    fs.mkdirSync(paths.logsDir, { recursive: true });
-    fs.writeFileSync(paths.propertiesFile, serverProperties({ paths, port, controllerPort }));
-    formatStorageIfNeeded({ paths, java, log });
+    prepareNode({
+      paths,
+      java,
+      log,
+      properties: serverProperties({
+        paths,
+        nodeId: 1,
+        port,
+        controllerPort,
+        // Dynamic quorum (formatted with --standalone) wants bootstrap servers, not voters.
+        quorum: { "controller.quorum.bootstrap.servers": `${host}:${controllerPort}` },
+        durability: replicationSettings(1),
+      }),
+      clusterId: newClusterId(),
+      // Single node that is its own (dynamic) controller quorum.
+      formatArgs: ["--standalone"],
+    });
 
     log(
       `starting Kafka ${kafkaVersion} broker on ${host}:${port} (controller ${host}:${controllerPort}) ...`,
     );
     const startedAt = Date.now();
-    // Only log lines written after this spawn count as proof of readiness.
-    const logOffsets = { server: fileSize(paths.serverLog), console: fileSize(paths.consoleLog) };
-    const pid = spawnBroker({ paths, java });
-    fs.writeFileSync(paths.pidFile, `${pid}\n`);
-    try {
-      await waitUntilReady({ paths, pid, port, timeoutMs, logOffsets });
-    } catch (error) {
-      // A half-started broker would be "reused" by the next start; don't leave one behind.
-      await terminate(pid, { log, timeoutMs: 10_000 });
-      fs.rmSync(paths.pidFile, { force: true });
-      throw error;
-    }
+    const pid = await launchNode({ paths, java, port, heap: singleBrokerHeap, timeoutMs, log });
     const brokers = `${host}:${port}`;
     log(
       `broker ready at ${brokers} (pid ${pid}) after ${((Date.now() - startedAt) / 1000).toFixed(1)}s; logs: ${paths.serverLog}`,
@@ -243,12 +288,13 @@ export async function ensureBroker(opts = {}) {
   });
 }
 
-function serverProperties({ paths, port, controllerPort }) {
+// One combined broker+controller node. `quorum` says how it finds the
+// controllers; `durability` sets the replication of internal topics.
+function serverProperties({ paths, nodeId, port, controllerPort, quorum, durability }) {
   const properties = {
     "process.roles": "broker,controller",
-    "node.id": 1,
-    // Dynamic quorum (formatted with --standalone) wants bootstrap servers, not voters.
-    "controller.quorum.bootstrap.servers": `${host}:${controllerPort}`,
+    "node.id": nodeId,
+    ...quorum,
     listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
     "advertised.listeners": `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
     "controller.listener.names": "CONTROLLER",
@@ -256,12 +302,7 @@ function serverProperties({ paths, port, controllerPort }) {
     "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
     "log.dirs": paths.storageDir,
 
-    // A single broker can't satisfy the production defaults of 3 replicas.
-    "offsets.topic.replication.factor": 1,
-    "transaction.state.log.replication.factor": 1,
-    "transaction.state.log.min.isr": 1,
-    "share.coordinator.state.topic.replication.factor": 1,
-    "share.coordinator.state.topic.min.isr": 1,
+    ...durability,
     // 50 partitions each by default: slow first group join / transaction for no benefit here.
     "offsets.topic.num.partitions": 10,
     "transaction.state.log.num.partitions": 10,
@@ -289,7 +330,31 @@ function serverProperties({ paths, port, controllerPort }) {
   return `# Generated by tooling/kafka/kafka.mjs on every start; edits are overwritten.\n${lines.join("\n")}\n`;
 }
 
-function formatStorageIfNeeded({ paths, java, log }) {
+// Production defaults (3 replicas, 2 in sync) capped by the number of brokers:
+// a single broker can't hold 3 replicas.
+function replicationSettings(brokers) {
+  const replicas = Math.min(3, brokers);
+  const minInSync = Math.max(1, replicas - 1);
+  return {
+    "default.replication.factor": replicas,
+    "min.insync.replicas": minInSync,
+    "offsets.topic.replication.factor": replicas,
+    "transaction.state.log.replication.factor": replicas,
+    "transaction.state.log.min.isr": minInSync,
+    "share.coordinator.state.topic.replication.factor": replicas,
+    "share.coordinator.state.topic.min.isr": minInSync,
+  };
+}
+
+// Writes the node's config (on every start, so generator changes apply) and
+// formats its storage the first time.
+function prepareNode({ paths, java, log, properties, clusterId, formatArgs }) {
+  fs.mkdirSync(paths.logsDir, { recursive: true });
+  fs.writeFileSync(paths.propertiesFile, properties);
+  formatStorageIfNeeded({ paths, java, log, clusterId, formatArgs });
+}
+
+function formatStorageIfNeeded({ paths, java, log, clusterId, formatArgs }) {
   if (fs.existsSync(path.join(paths.storageDir, "meta.properties"))) {
     const formattedBy = readText(paths.formattedByFile);
     if (formattedBy && formattedBy !== kafkaVersion) {
@@ -299,7 +364,6 @@ function formatStorageIfNeeded({ paths, java, log }) {
     }
     return;
   }
-  const clusterId = newClusterId();
   log(`formatting storage in ${paths.storageDir} (cluster id ${clusterId}) ...`);
   const result = spawnSync(
     java,
@@ -313,8 +377,7 @@ function formatStorageIfNeeded({ paths, java, log }) {
       clusterId,
       "--config",
       paths.propertiesFile,
-      // Single node that is its own (dynamic) controller quorum.
-      "--standalone",
+      ...formatArgs,
     ],
     { encoding: "utf8" },
   );
@@ -335,14 +398,30 @@ function newClusterId() {
   }
 }
 
-function spawnBroker({ paths, java }) {
+// Spawns the node, records its pid and waits until it is ready. Only log lines
+// written after this spawn count as proof of readiness.
+async function launchNode({ paths, java, port, heap, timeoutMs, log, label, cancel }) {
+  const logOffsets = { server: fileSize(paths.serverLog), console: fileSize(paths.consoleLog) };
+  const pid = spawnBroker({ paths, java, heap });
+  fs.writeFileSync(paths.pidFile, `${pid}\n`);
+  try {
+    await waitUntilReady({ paths, pid, port, timeoutMs, logOffsets, label, cancel });
+  } catch (error) {
+    // A half-started broker would be "reused" by the next start; don't leave one behind.
+    await terminate(pid, { log, timeoutMs: 10_000 });
+    fs.rmSync(paths.pidFile, { force: true });
+    throw error;
+  }
+  return pid;
+}
+
+function spawnBroker({ paths, java, heap }) {
   const consoleFd = fs.openSync(paths.consoleLog, "a");
   try {
     const child = spawn(
       java,
       [
-        "-Xms256m",
-        "-Xmx512m",
+        ...heap,
         "-XX:+UseG1GC",
         "-XX:MaxGCPauseMillis=20",
         "-Djava.awt.headless=true",
@@ -376,12 +455,22 @@ function classpath(paths) {
 // Ready = the broker logged that it finished starting (it is then unfenced and
 // can host partitions) AND it answers a Kafka ApiVersions request.
 // Without logOffsets (a broker someone else started) only the ping counts.
-async function waitUntilReady({ paths, pid, port, timeoutMs, logOffsets }) {
+// Setting `cancel.reason` ends the wait with it (a sibling cluster node failed to start).
+async function waitUntilReady({
+  paths,
+  pid,
+  port,
+  timeoutMs,
+  logOffsets,
+  label = "the broker",
+  cancel,
+}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (cancel?.reason) throw cancel.reason;
     if (!isOurBroker(pid, paths)) {
       throw new KafkaToolError(
-        `the broker process (pid ${pid}) exited during startup.\n${logTails(paths, logOffsets)}`,
+        `${label} process (pid ${pid}) exited during startup.\n${logTails(paths, logOffsets)}`,
       );
     }
     const started =
@@ -389,7 +478,7 @@ async function waitUntilReady({ paths, pid, port, timeoutMs, logOffsets }) {
     if (started && (await pingKafka(port))) return;
     if (Date.now() > deadline) {
       throw new KafkaToolError(
-        `the broker (pid ${pid}) was not ready on ${host}:${port} within ${timeoutMs / 1000}s.\n${logTails(paths, logOffsets)}`,
+        `${label} (pid ${pid}) was not ready on ${host}:${port} within ${timeoutMs / 1000}s.\n${logTails(paths, logOffsets)}`,
       );
     }
     await sleep(250);
@@ -465,6 +554,408 @@ export async function resetBroker({ log = defaultLog } = {}) {
 }
 
 // ---------------------------------------------------------------------------
+// local multi-node cluster
+//
+// N combined broker+controller JVMs on 127.0.0.1 with a static controller
+// quorum (controller.quorum.voters), so nodes can be stopped, killed or paused
+// one at a time. Always local: KAFKA_BROKERS is ignored here, since fault
+// injection needs processes this module owns.
+
+function resolveClusterOptions(opts = {}) {
+  const nodes = Number(opts.nodes ?? defaultClusterNodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > maxClusterNodes) {
+    throw new KafkaToolError(
+      `nodes must be a whole number from 1 to ${maxClusterNodes}, got "${opts.nodes}"`,
+    );
+  }
+  const basePort = parsePort(
+    opts.basePort ?? process.env.KAFKA_CLUSTER_BASE_PORT,
+    defaultClusterBasePort,
+    "KAFKA_CLUSTER_BASE_PORT",
+  );
+  if (basePort + 2 * nodes - 1 > 65535) {
+    throw new KafkaToolError(`a ${nodes}-node cluster does not fit above port ${basePort}`);
+  }
+  return { nodes, basePort };
+}
+
+/** @returns {{clusterId: string, nodes: number, basePort: number} | undefined} */
+function readLayout(paths) {
+  try {
+    const layout = JSON.parse(readText(paths.layoutFile));
+    if (typeof layout.clusterId === "string" && layout.nodes > 0 && layout.basePort > 0) {
+      return layout;
+    }
+  } catch {
+    // missing or unreadable: no cluster was made here yet
+  }
+  return undefined;
+}
+
+function clusterNodes(paths, { nodes, basePort }) {
+  return Array.from({ length: nodes }, (_, index) => ({
+    id: index + 1,
+    port: basePort + 2 * index,
+    controllerPort: basePort + 2 * index + 1,
+    paths: paths.node(index + 1),
+  }));
+}
+
+function bootstrapList(nodes) {
+  return nodes.map((node) => `${host}:${node.port}`).join(",");
+}
+
+function clusterNodeProperties(node, nodes) {
+  return serverProperties({
+    paths: node.paths,
+    nodeId: node.id,
+    port: node.port,
+    controllerPort: node.controllerPort,
+    // Static quorum: every node knows every voter up front, so no --standalone
+    // or --initial-controllers at format time.
+    quorum: {
+      "controller.quorum.voters": nodes.map((n) => `${n.id}@${host}:${n.controllerPort}`).join(","),
+    },
+    durability: replicationSettings(nodes.length),
+  });
+}
+
+// The cluster as this module last made it, or as the options would make it.
+function currentLayout(paths, opts) {
+  return readLayout(paths) ?? { clusterId: "", ...resolveClusterOptions(opts) };
+}
+
+function requireLayout(paths) {
+  const layout = readLayout(paths);
+  if (!layout) {
+    throw new KafkaToolError(
+      `no local cluster in ${paths.clusterDir}; start one with \`cluster-start\` (ensureCluster())`,
+    );
+  }
+  return layout;
+}
+
+function requireNode(paths, id) {
+  const layout = requireLayout(paths);
+  const nodes = clusterNodes(paths, layout);
+  const node = nodes.find((n) => n.id === Number(id));
+  if (!node) {
+    throw new KafkaToolError(
+      `no node ${id} in the ${layout.nodes}-node cluster (ids 1-${layout.nodes})`,
+    );
+  }
+  return { node, nodes };
+}
+
+function nodeInfo(node, pid) {
+  return { id: node.id, port: node.port, controllerPort: node.controllerPort, pid };
+}
+
+function isPaused(pid) {
+  return /^\d+ \(.*\) [Tt]/.test(readText(`/proc/${pid}/stat`));
+}
+
+/**
+ * Makes sure a local N-node cluster runs and returns its bootstrap list.
+ * Reuses running nodes, starts missing ones (formatting new ones first), and
+ * waits until every node logged that it started and answers ApiVersions.
+ *
+ * @param {{nodes?: number, basePort?: number, timeoutMs?: number, log?: (msg: string) => void}} [opts]
+ */
+export async function ensureCluster(opts = {}) {
+  const log = opts.log ?? defaultLog;
+  const wanted = resolveClusterOptions(opts);
+  const timeoutMs = opts.timeoutMs ?? clusterStartTimeoutMs;
+  const paths = resolveClusterPaths();
+
+  return withStartLock(paths.lockDir, "the cluster", log, async () => {
+    let layout = readLayout(paths);
+    const runningIds = layout
+      ? clusterNodes(paths, layout)
+          .filter((node) => findRunningBroker(node.paths))
+          .map((node) => node.id)
+      : [];
+    const matches = layout?.nodes === wanted.nodes && layout.basePort === wanted.basePort;
+    if (layout && !matches) {
+      if (runningIds.length > 0) {
+        throw new KafkaToolError(
+          `a ${layout.nodes}-node cluster on base port ${layout.basePort} is running (nodes ${runningIds.join(",")}); ` +
+            `stop it with \`cluster-stop\` before starting ${wanted.nodes} nodes on base port ${wanted.basePort}`,
+        );
+      }
+      // Static voters are part of the cluster's identity: a new shape needs new storage.
+      log(
+        `cluster data in ${paths.clusterDir} was made for ${layout.nodes} nodes on base port ${layout.basePort}; deleting it`,
+      );
+      deleteClusterData(paths);
+      layout = undefined;
+    }
+    if (!layout) {
+      layout = { clusterId: newClusterId(), ...wanted };
+      fs.mkdirSync(paths.clusterDir, { recursive: true });
+      fs.writeFileSync(paths.layoutFile, `${JSON.stringify(layout, null, 2)}\n`);
+    }
+    const nodes = clusterNodes(paths, layout);
+    const brokers = bootstrapList(nodes);
+
+    const missing = nodes.filter((node) => !runningIds.includes(node.id));
+    for (const node of nodes) {
+      const running = findRunningBroker(node.paths);
+      if (running && isPaused(running.pid)) {
+        throw new KafkaToolError(`node ${node.id} (pid ${running.pid}) is paused; resume it first`);
+      }
+    }
+    for (const node of missing) {
+      for (const taken of [node.port, node.controllerPort]) {
+        if (await canConnect(taken)) {
+          throw new KafkaToolError(
+            `port ${taken} on ${host} (node ${node.id}) is already in use by another process. ` +
+              `Stop it or choose another base port with KAFKA_CLUSTER_BASE_PORT`,
+          );
+        }
+      }
+    }
+
+    const java = missing.length > 0 ? requireJava() : undefined;
+    if (java) {
+      await fetchKafka({ log });
+      for (const node of missing) {
+        prepareNode({
+          paths: node.paths,
+          java,
+          log,
+          properties: clusterNodeProperties(node, nodes),
+          clusterId: layout.clusterId,
+          formatArgs: [],
+        });
+      }
+      log(
+        `starting ${missing.length === nodes.length ? "" : `${missing.length} of `}${nodes.length} Kafka ${kafkaVersion} nodes (${missing.map((n) => n.id).join(",")}) at ${brokers} ...`,
+      );
+    }
+    const startedAt = Date.now();
+    // Started together: a node only finishes starting once a quorum of
+    // controllers is up. One failure stops the others' waiting.
+    const cancel = { reason: undefined };
+    const readiness = nodes.map(async (node) => {
+      try {
+        if (missing.includes(node)) {
+          return await launchNode({
+            paths: node.paths,
+            java,
+            port: node.port,
+            heap: clusterNodeHeap,
+            timeoutMs,
+            log,
+            label: `node ${node.id}`,
+            cancel,
+          });
+        }
+        const running = findRunningBroker(node.paths);
+        if (!running) throw new KafkaToolError(`node ${node.id} exited while the cluster started`);
+        if (!(await pingKafka(node.port))) {
+          await waitUntilReady({
+            paths: node.paths,
+            pid: running.pid,
+            port: node.port,
+            timeoutMs,
+            label: `node ${node.id}`,
+            cancel,
+          });
+        }
+        return running.pid;
+      } catch (error) {
+        cancel.reason ??= error;
+        throw error;
+      }
+    });
+    const results = await Promise.allSettled(readiness);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) {
+      // Don't leave a partial cluster that the next call would take as running.
+      await Promise.all(
+        missing.map(async (node) => {
+          const running = findRunningBroker(node.paths);
+          if (running) await terminate(running.pid, { log, timeoutMs: 10_000 });
+          fs.rmSync(node.paths.pidFile, { force: true });
+        }),
+      );
+      throw failed.reason;
+    }
+    const pids = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
+    if (missing.length > 0) {
+      log(
+        `cluster ready at ${brokers} after ${((Date.now() - startedAt) / 1000).toFixed(1)}s; logs: ${paths.clusterDir}/node-<id>/logs/`,
+      );
+    } else {
+      log(`reusing running ${nodes.length}-node cluster at ${brokers}`);
+    }
+    return {
+      brokers,
+      started: missing.length > 0,
+      nodes: nodes.map((node, index) => nodeInfo(node, pids[index])),
+    };
+  });
+}
+
+/** Stops every node of the local cluster (SIGTERM, SIGKILL after 30s). Keeps its data. */
+export async function stopCluster({ log = defaultLog } = {}) {
+  const paths = resolveClusterPaths();
+  const layout = readLayout(paths);
+  if (!layout) {
+    log("no local cluster; nothing to stop");
+    return { stopped: [] };
+  }
+  const running = clusterNodes(paths, layout)
+    .map((node) => ({ node, running: findRunningBroker(node.paths) }))
+    .filter((entry) => entry.running);
+  if (running.length === 0) {
+    log("no cluster node is running; nothing to stop");
+    return { stopped: [] };
+  }
+  log(`stopping cluster nodes ${running.map((e) => e.node.id).join(",")} ...`);
+  const startedAt = Date.now();
+  await Promise.all(
+    running.map(async ({ node, running: { pid } }) => {
+      await terminate(pid, { log, timeoutMs: stopTimeoutMs });
+      fs.rmSync(node.paths.pidFile, { force: true });
+    }),
+  );
+  log(`cluster stopped after ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
+  return { stopped: running.map(({ node, running: { pid } }) => nodeInfo(node, pid)) };
+}
+
+/** Each node's state: running (and whether it answers Kafka requests), paused or stopped. */
+export async function clusterStatus() {
+  const paths = resolveClusterPaths();
+  const layout = currentLayout(paths);
+  const nodes = clusterNodes(paths, layout);
+  const states = await Promise.all(
+    nodes.map(async (node) => {
+      const running = findRunningBroker(node.paths);
+      if (!running) return { ...nodeInfo(node, undefined), state: "stopped", responding: false };
+      const paused = isPaused(running.pid);
+      return {
+        ...nodeInfo(node, running.pid),
+        state: paused ? "paused" : "running",
+        responding: !paused && (await pingKafka(node.port)),
+      };
+    }),
+  );
+  return {
+    exists: Boolean(layout.clusterId),
+    brokers: bootstrapList(nodes),
+    running: states.filter((s) => s.state === "running").length,
+    nodes: states,
+  };
+}
+
+/** Stops the local cluster and deletes all its data. Keeps the fetched jars. */
+export async function resetCluster({ log = defaultLog } = {}) {
+  await stopCluster({ log });
+  const paths = resolveClusterPaths();
+  deleteClusterData(paths);
+  log(`deleted the cluster data in ${paths.clusterDir}`);
+}
+
+// Everything but the lock, which a caller may be holding.
+function deleteClusterData(paths) {
+  for (const entry of fs.readdirSync(paths.clusterDir, {
+    withFileTypes: true,
+    throwIfNoEntry: false,
+  }) ?? []) {
+    const file = path.join(paths.clusterDir, entry.name);
+    if (file !== paths.lockDir) fs.rmSync(file, { recursive: true, force: true });
+  }
+}
+
+/** Restarts a cluster node on its existing data and waits until it is ready. */
+export async function startNode(id, { log = defaultLog, timeoutMs = clusterStartTimeoutMs } = {}) {
+  const paths = resolveClusterPaths();
+  return withStartLock(paths.lockDir, "the cluster", log, async () => {
+    const { node, nodes } = requireNode(paths, id);
+    const running = findRunningBroker(node.paths);
+    if (running) {
+      if (isPaused(running.pid)) {
+        throw new KafkaToolError(
+          `node ${node.id} (pid ${running.pid}) is paused; resume it instead`,
+        );
+      }
+      log(`node ${node.id} is already running (pid ${running.pid})`);
+      return { ...nodeInfo(node, running.pid), started: false };
+    }
+    const java = requireJava();
+    prepareNode({
+      paths: node.paths,
+      java,
+      log,
+      properties: clusterNodeProperties(node, nodes),
+      clusterId: requireLayout(paths).clusterId,
+      formatArgs: [],
+    });
+    log(`starting node ${node.id} on ${host}:${node.port} ...`);
+    const startedAt = Date.now();
+    const pid = await launchNode({
+      paths: node.paths,
+      java,
+      port: node.port,
+      heap: clusterNodeHeap,
+      timeoutMs,
+      log,
+      label: `node ${node.id}`,
+    });
+    log(
+      `node ${node.id} ready (pid ${pid}) after ${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
+    );
+    return { ...nodeInfo(node, pid), started: true };
+  });
+}
+
+/** Stops a cluster node cleanly (SIGTERM: controlled shutdown, leadership moves first). */
+export async function stopNode(id, { log = defaultLog } = {}) {
+  const { node, running } = runningNode(id);
+  log(`stopping node ${node.id} (pid ${running.pid}) ...`);
+  await terminate(running.pid, { log, timeoutMs: stopTimeoutMs });
+  fs.rmSync(node.paths.pidFile, { force: true });
+  return nodeInfo(node, running.pid);
+}
+
+/** Kills a cluster node with SIGKILL (a crash: no controlled shutdown, log recovery on restart). */
+export async function killNode(id, { log = defaultLog } = {}) {
+  const { node, running } = runningNode(id);
+  log(`killing node ${node.id} (pid ${running.pid}) with SIGKILL`);
+  signal(running.pid, "SIGKILL");
+  const deadline = Date.now() + 10_000;
+  while (isAlive(running.pid) && Date.now() < deadline) await sleep(50);
+  fs.rmSync(node.paths.pidFile, { force: true });
+  return nodeInfo(node, running.pid);
+}
+
+/** Freezes a cluster node with SIGSTOP (a hung process: sockets stay open, nothing answers). */
+export async function pauseNode(id, { log = defaultLog } = {}) {
+  const { node, running } = runningNode(id);
+  log(`pausing node ${node.id} (pid ${running.pid}) with SIGSTOP`);
+  signal(running.pid, "SIGSTOP");
+  return nodeInfo(node, running.pid);
+}
+
+/** Resumes a node paused by pauseNode (SIGCONT). */
+export async function resumeNode(id, { log = defaultLog } = {}) {
+  const { node, running } = runningNode(id);
+  log(`resuming node ${node.id} (pid ${running.pid}) with SIGCONT`);
+  signal(running.pid, "SIGCONT");
+  return nodeInfo(node, running.pid);
+}
+
+function runningNode(id) {
+  const paths = resolveClusterPaths();
+  const { node } = requireNode(paths, id);
+  const running = findRunningBroker(node.paths);
+  if (!running) throw new KafkaToolError(`node ${node.id} is not running`);
+  return { node, running };
+}
+
+// ---------------------------------------------------------------------------
 // process helpers
 
 function findRunningBroker(paths) {
@@ -509,6 +1000,8 @@ function isAlive(pid) {
 async function terminate(pid, { log, timeoutMs }) {
   // SIGTERM makes Kafka shut down cleanly (flushes logs, no recovery next start).
   signal(pid, "SIGTERM");
+  // A paused (SIGSTOPped) node would hold the SIGTERM until resumed.
+  signal(pid, "SIGCONT");
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
     if (Date.now() > deadline) {
@@ -529,14 +1022,14 @@ function signal(pid, name) {
   }
 }
 
-async function withStartLock(paths, log, fn) {
-  fs.mkdirSync(paths.dataDir, { recursive: true });
-  const ownerFile = path.join(paths.lockDir, "owner");
+async function withStartLock(lockDir, what, log, fn) {
+  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+  const ownerFile = path.join(lockDir, "owner");
   const deadline = Date.now() + lockTimeoutMs;
   let announced = false;
   for (;;) {
     try {
-      fs.mkdirSync(paths.lockDir);
+      fs.mkdirSync(lockDir);
       fs.writeFileSync(ownerFile, `${process.pid}\n`);
       break;
     } catch (error) {
@@ -544,26 +1037,25 @@ async function withStartLock(paths, log, fn) {
     }
     const owner = Number(readText(ownerFile));
     const ageMs =
-      Date.now() - (fs.statSync(paths.lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
     // A lock whose owner died (or died before writing its pid) must not block forever.
     if ((owner && !isAlive(owner)) || (!owner && ageMs > 10_000)) {
-      fs.rmSync(paths.lockDir, { recursive: true, force: true });
+      fs.rmSync(lockDir, { recursive: true, force: true });
       continue;
     }
     if (Date.now() > deadline) {
       throw new KafkaToolError(
-        `timed out waiting for another start (pid ${owner || "?"}) holding ${paths.lockDir}`,
+        `timed out waiting for another start (pid ${owner || "?"}) holding ${lockDir}`,
       );
     }
-    if (!announced)
-      log(`another process (pid ${owner || "?"}) is starting the broker; waiting ...`);
+    if (!announced) log(`another process (pid ${owner || "?"}) is starting ${what}; waiting ...`);
     announced = true;
     await sleep(250);
   }
   try {
     return await fn();
   } finally {
-    fs.rmSync(paths.lockDir, { recursive: true, force: true });
+    fs.rmSync(lockDir, { recursive: true, force: true });
   }
 }
 
@@ -702,10 +1194,64 @@ const usage = `usage: node tooling/kafka/kafka.mjs <command>
   status   print whether it is running and its address (exit 3 if not running)
   reset    stop the broker and delete its data
 
-env: KAFKA_BROKERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, TWEETREAM_CACHE_DIR`;
+  cluster-start [--nodes N]   start a local N-node cluster (default ${defaultClusterNodes}), or reuse it; prints its bootstrap list
+  cluster-stop                stop every node (keeps the data)
+  cluster-status              each node's state (exit 3 unless all nodes run and answer)
+  cluster-reset               stop the cluster and delete its data
+  node-stop <id>              SIGTERM one node (clean shutdown)
+  node-start <id>             restart one node on its data and wait until it is ready
+  node-kill <id>              SIGKILL one node (crash)
+  node-pause <id>             SIGSTOP one node (hang)
+  node-resume <id>            SIGCONT a paused node
 
-async function main(command) {
+env: KAFKA_BROKERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_CLUSTER_BASE_PORT, KAFKA_CLUSTER_DIR,
+     TWEETREAM_CACHE_DIR`;
+
+const nodeCommands = {
+  "node-stop": stopNode,
+  "node-start": startNode,
+  "node-kill": killNode,
+  "node-pause": pauseNode,
+  "node-resume": resumeNode,
+};
+
+async function main(command, args) {
+  if (Object.hasOwn(nodeCommands, command)) {
+    if (!/^\d+$/.test(args[0] ?? "")) {
+      process.stderr.write(`${command} needs a node id\n${usage}\n`);
+      return 2;
+    }
+    await nodeCommands[command](Number(args[0]));
+    return 0;
+  }
   switch (command) {
+    case "cluster-start": {
+      const nodesFlag = args.indexOf("--nodes");
+      const nodes = nodesFlag === -1 ? undefined : args[nodesFlag + 1];
+      const { brokers } = await ensureCluster({ nodes });
+      process.stdout.write(`${brokers}\n`);
+      return 0;
+    }
+    case "cluster-stop":
+      await stopCluster();
+      return 0;
+    case "cluster-status": {
+      const status = await clusterStatus();
+      if (!status.exists) process.stdout.write("no cluster made yet; it would be:\n");
+      for (const node of status.nodes) {
+        const pid = node.pid ? ` (pid ${node.pid})` : "";
+        const note = node.state === "running" && !node.responding ? ", not answering yet" : "";
+        process.stdout.write(
+          `node ${node.id}: ${node.state}${pid} at ${host}:${node.port}, controller ${node.controllerPort}${note}\n`,
+        );
+      }
+      process.stdout.write(`bootstrap: ${status.brokers}\n`);
+      const healthy = status.nodes.every((n) => n.state === "running" && n.responding);
+      return healthy ? 0 : 3;
+    }
+    case "cluster-reset":
+      await resetCluster();
+      return 0;
     case "fetch":
       await fetchKafka();
       return 0;
@@ -747,7 +1293,7 @@ async function main(command) {
 const invokedDirectly =
   process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  main(process.argv[2]).then(
+  main(process.argv[2], process.argv.slice(3)).then(
     (code) => {
       process.exitCode = code;
     },

@@ -2,11 +2,14 @@ import {
   ClassifiedPost,
   coreTopicSpecs,
   createKafkaClient,
+  createMetricsRegistry,
   encodeMessage,
   followCatalogue,
   jsonDecoder,
   once,
+  secondsSince,
   PreprocessedPost,
+  type PostLabel,
   startHealthServer,
   TweetreamError,
   topicNames,
@@ -16,6 +19,7 @@ import {
   type Service,
 } from "@tweetream/shared";
 import type { ClassifierEnv } from "./env.ts";
+import { createClassifierMetrics } from "./metrics.ts";
 import { loadModel, type Model } from "./model.ts";
 
 export interface ClassifierOptions {
@@ -63,6 +67,8 @@ export async function startClassifier({
     logger,
     topics,
   });
+  const registry = createMetricsRegistry("classifier");
+  const metrics = createClassifierMetrics(registry);
   const stats: ClassifierStats = {
     consumed: 0,
     classified: 0,
@@ -81,64 +87,94 @@ export async function startClassifier({
     const follower = await followCatalogue({ kafka, logger, service: "classifier" });
     await follower.ready;
 
-    const classify = async (records: ConsumedRecord<PreprocessedPost>[]) => {
+    /** One output record with what the metrics need to know about it. */
+    interface Routed {
+      record: OutgoingRecord;
+      slug: string;
+      label: PostLabel;
+    }
+
+    const classify = async (records: ConsumedRecord<PreprocessedPost>[]): Promise<Routed[]> => {
+      const endTimer = metrics.inferenceSeconds.startTimer();
       const predictions = await model.classify(records.map((r) => r.value.cleanText));
-      const out: OutgoingRecord[] = [];
+      endTimer();
+      metrics.batchSize.observe(records.length);
+      if (predictions.length !== records.length) {
+        throw new Error(
+          `model returned ${predictions.length} predictions for ${records.length} posts`,
+        );
+      }
+      const out: Routed[] = [];
       const classifiedAt = Date.now();
       records.forEach(({ value: post }, i) => {
-        const prediction = predictions[i];
-        if (!prediction)
-          throw new Error(
-            `model returned ${predictions.length} predictions for ${records.length} posts`,
-          );
+        const { label, score } = predictions[i] ?? { label: "non_traffic", score: 0 };
         const classified: ClassifiedPost = {
           ...post,
-          label: prediction.label,
-          score: prediction.score,
+          label,
+          score,
           model: { name: model.name, version: model.version },
           classifiedAt,
         };
         const value = encodeMessage(ClassifiedPost, classified);
+        metrics.latency.observe(
+          { stage: "classified" },
+          secondsSince(post.ingestedAt, classifiedAt),
+        );
         for (const slug of post.topics) {
-          if (!follower.topics.has(slug)) {
-            stats.droppedUnknownTopic++;
-            continue;
+          if (follower.topics.has(slug)) {
+            out.push({ record: { topic: topics.user(slug), key: post.id, value }, slug, label });
+          } else {
+            dropUnknown(1);
           }
-          out.push({ topic: topics.user(slug), key: post.id, value });
         }
       });
       stats.classified += records.length;
+      metrics.posts.inc({ outcome: "classified" }, records.length);
       return out;
     };
 
-    const send = async (out: OutgoingRecord[]) => {
+    const dropUnknown = (n: number) => {
+      stats.droppedUnknownTopic += n;
+      metrics.dropped.inc({ reason: "unknown_topic" }, n);
+    };
+
+    const send = async (routed: Routed[]) => {
+      let out = routed;
       try {
-        await producer.send(out);
+        await producer.send(out.map((r) => r.record));
       } catch (error) {
         // A topic deleted while its posts were in flight: drop those, retry the rest.
-        const live = out.filter((r) => {
-          const slug = topics.slugOf(r.topic);
-          return slug !== undefined && follower.topics.has(slug);
-        });
+        const live = out.filter((r) => follower.topics.has(r.slug));
         if (live.length === out.length) {
           throw new TweetreamError("could not publish classified posts", {
             retriable: true,
             cause: error,
           });
         }
-        stats.droppedUnknownTopic += out.length - live.length;
-        await producer.send(live);
+        dropUnknown(out.length - live.length);
+        await producer.send(live.map((r) => r.record));
+        out = live;
       }
       stats.published += out.length;
+      for (const { slug, label } of out) metrics.published.inc({ topic: slug, label });
     };
 
+    const groupId = env.CLASSIFIER_GROUP_ID ?? `${topics.prefix}.classifier`;
     const consumer = await kafka.startConsumer<PreprocessedPost>({
-      groupId: env.CLASSIFIER_GROUP_ID ?? `${topics.prefix}.classifier`,
+      groupId,
       topics: [topics.preprocessed],
       fromBeginning: true,
       decode: jsonDecoder(PreprocessedPost),
+      onDeadLetter: (reason) => {
+        metrics.deadLetters.inc({ reason });
+      },
+      onProgress: ({ topic, partition, offset, highWatermark }) => {
+        const lag = Number(BigInt(highWatermark) - BigInt(offset) - 1n);
+        metrics.lag.set({ group: groupId, topic, partition: String(partition) }, Math.max(0, lag));
+      },
       onBatch: async (records, { heartbeat }) => {
         stats.consumed += records.length;
+        metrics.posts.inc({ outcome: "consumed" }, records.length);
         for (let i = 0; i < records.length; i += env.CLASSIFIER_BATCH_SIZE) {
           const out = await classify(records.slice(i, i + env.CLASSIFIER_BATCH_SIZE));
           await send(out);
@@ -156,6 +192,7 @@ export async function startClassifier({
       host: env.CLASSIFIER_HEALTH_HOST,
       port: env.CLASSIFIER_HEALTH_PORT,
       checks: { kafka: () => kafka.ping() },
+      metrics: registry,
     });
     logger.info(
       {

@@ -34,6 +34,8 @@ export const classifierEnvSchema = z.object({
 export type ClassifierEnv = z.infer<typeof classifierEnvSchema>;
 
 /** Reads and validates the classifier's configuration; throws ConfigError naming each bad variable. */
-export function loadClassifierEnv(source = process.env): ClassifierEnv {
+export function loadClassifierEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): ClassifierEnv {
   return loadEnv(classifierEnvSchema, source);
 }

@@ -95,6 +95,8 @@ export const streamerEnvSchema = z
 export type StreamerEnv = z.infer<typeof streamerEnvSchema>;
 
 /** Reads and validates the streamer's configuration; throws ConfigError naming each bad variable. */
-export function loadStreamerEnv(source = process.env): StreamerEnv {
+export function loadStreamerEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): StreamerEnv {
   return loadEnv(streamerEnvSchema, source);
 }

@@ -7,6 +7,7 @@ import {
   type Producer,
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
+import type { StreamerMetrics } from "./metrics.ts";
 import type { RawPost } from "./sources/source.ts";
 
 /** Counters of what the streamer did with the posts it received. */
@@ -31,6 +32,7 @@ export interface PipelineOptions {
   /** How many recent post ids to remember for dropping duplicates. */
   dedupeWindow: number;
   logger: Logger;
+  metrics: StreamerMetrics;
 }
 
 /**
@@ -57,13 +59,14 @@ export class PostPipeline {
   /** Processes one batch; resolves when every tagged post is acknowledged by Kafka. */
   readonly handle = async (posts: readonly RawPost[]): Promise<void> => {
     const ingestedAt = Date.now();
-    const { matcher, knownTopics, source, topic } = this.#options;
+    const { matcher, knownTopics, source, topic, metrics } = this.#options;
     const records: OutgoingRecord[] = [];
     const accepted: string[] = [];
+    const tagged: string[] = [];
     for (const post of posts) {
       this.stats.received++;
       if (this.#seen.has(post.id)) {
-        this.stats.duplicates++;
+        this.#count("duplicates");
         continue;
       }
       const known = knownTopics();
@@ -71,7 +74,7 @@ export class PostPipeline {
         ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
         : matcher.match(post.text, post.lang);
       if (topics.length === 0) {
-        this.stats.unmatched++;
+        this.#count("unmatched");
         continue;
       }
       const value: PreprocessedPost = {
@@ -90,7 +93,7 @@ export class PostPipeline {
       try {
         encoded = encodeMessage(PreprocessedPost, value);
       } catch (error) {
-        this.stats.invalid++;
+        this.#count("invalid");
         // One line per 1,000 bad posts at most: a broken source must not flood the log.
         if (this.stats.invalid % 1000 === 1) {
           this.#options.logger.warn(
@@ -102,10 +105,22 @@ export class PostPipeline {
       }
       records.push({ topic, key: post.id, value: encoded });
       accepted.push(post.id);
+      tagged.push(...topics);
     }
-    if (records.length > 0) await this.#options.producer.send(records);
+    if (records.length > 0) {
+      const timer = metrics.publishSeconds.startTimer();
+      await this.#options.producer.send(records);
+      timer();
+    }
     // Remember ids only once they are safely in Kafka, so a failed send is retried, not dropped.
     for (const id of accepted) this.#seen.set(id, true);
-    this.stats.published += records.length;
+    this.#count("published", records.length);
+    for (const slug of tagged) metrics.tagged.inc({ topic: slug });
   };
+
+  /** Counts an outcome both in `stats` and in the Prometheus counter. */
+  #count(outcome: Exclude<keyof PipelineStats, "received">, n = 1): void {
+    this.stats[outcome] += n;
+    this.#options.metrics.posts.inc({ outcome }, n);
+  }
 }

@@ -2,6 +2,7 @@ import { RuleSyntaxError, TopicMatcher } from "@tweetream/text";
 import {
   coreTopicSpecs,
   createKafkaClient,
+  createMetricsRegistry,
   followCatalogue,
   once,
   startHealthServer,
@@ -11,6 +12,7 @@ import {
   type TopicUpserted,
 } from "@tweetream/shared";
 import type { StreamerEnv } from "./env.ts";
+import { createStreamerMetrics } from "./metrics.ts";
 import { PostPipeline, type PipelineStats } from "./pipeline.ts";
 import { createSource } from "./sources/index.ts";
 import type { Source } from "./sources/source.ts";
@@ -50,6 +52,7 @@ export async function startStreamer({
     topics,
   });
   const matcher = new TopicMatcher();
+  const registry = createMetricsRegistry("streamer");
   const abort = new AbortController();
   try {
     const source = given ?? createSource(env, logger);
@@ -116,6 +119,7 @@ export async function startStreamer({
       knownTopics: () => follower.topics,
       dedupeWindow: env.STREAMER_DEDUPE_WINDOW,
       logger,
+      metrics: createStreamerMetrics(registry),
     });
     const finished = source.run(pipeline.handle, abort.signal);
     finished.then(
@@ -135,6 +139,7 @@ export async function startStreamer({
       host: env.STREAMER_HEALTH_HOST,
       port: env.STREAMER_HEALTH_PORT,
       checks: { kafka: () => kafka.ping() },
+      metrics: registry,
     });
     logger.info(
       { source: source.kind, topics: follower.topics.size, healthPort: health.port },

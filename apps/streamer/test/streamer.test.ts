@@ -9,7 +9,13 @@ import {
   topicNames,
   type KafkaClient,
 } from "@tweetream/shared";
-import { readinessOf, topicUpsertRecord, uniqueName, waitFor } from "@tweetream/shared/testing";
+import {
+  metricValue,
+  readinessOf,
+  topicUpsertRecord,
+  uniqueName,
+  waitFor,
+} from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "../src/index.ts";
 
 const topics = topicNames(uniqueName("streamer-test"));
@@ -82,6 +88,15 @@ describe("streamer", () => {
     expect(
       posts.every((p) => p.cleanText !== "" && p.cleanText === p.cleanText.toLowerCase()),
     ).toBe(true);
+
+    const port = streamer.healthPort;
+    const postsTotal = (outcome: string) =>
+      metricValue(port, "tweetream_streamer_posts_total", { outcome, service: "streamer" });
+    expect(await postsTotal("published")).toBe(published);
+    expect(await postsTotal("unmatched")).toBe(unmatched);
+    expect(await metricValue(port, "tweetream_streamer_tagged_total", { topic: "jalan" })).toBe(
+      published,
+    );
   });
 
   it("refuses a file source without a path, naming the variable", () => {

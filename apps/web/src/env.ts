@@ -1,27 +1,118 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
 
+/** A whole number within [min, max] with a default, for the limits below. */
+const wholeNumber = (fallback: number, min: number, max: number, what: string) =>
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .default(fallback)
+    .describe(`${what}, a whole number from ${min} to ${max} (default ${fallback})`);
+
 /** Every variable the web server reads (README.md, "Configuration"). */
-export const webEnvSchema = z.object({
-  ...commonEnv,
-  HOST: z
-    .string()
-    .default("127.0.0.1")
-    .describe("the address to listen on, e.g. 0.0.0.0 to accept other machines"),
-  PORT: port(3000),
-  DATABASE_URL: z
-    .string()
-    .default("file:./data/catalogue.db")
-    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
-      error: "expected a file: (SQLite) or postgresql:// URL",
-    })
-    .describe(
-      "file:./data/catalogue.db (SQLite, the default) or postgresql://user:password@host:5432/db",
+export const webEnvSchema = z
+  .object({
+    ...commonEnv,
+    NODE_ENV: z
+      .enum(["development", "production", "test"])
+      .default("development")
+      .describe(
+        "production (built dashboard, no introspection, no stack traces, no field suggestions), development or test",
+      ),
+    HOST: z
+      .string()
+      .default("127.0.0.1")
+      .describe("the address to listen on, e.g. 0.0.0.0 to accept other machines"),
+    PORT: port(3000),
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/catalogue.db")
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+        error: "expected a file: (SQLite) or postgresql:// URL",
+      })
+      .describe(
+        "file:./data/catalogue.db (SQLite, the default) or postgresql://user:password@host:5432/db",
+      ),
+    ADMIN_TOKEN: z
+      .string()
+      .min(16, { error: "expected at least 16 characters" })
+      .max(512, { error: "expected at most 512 characters" })
+      .optional()
+      .describe(
+        "a secret of 16-512 characters that admins send as `Authorization: Bearer <token>`, e.g. the output of `openssl rand -hex 32` (required when NODE_ENV=production)",
+      ),
+    WEB_DASHBOARD: z
+      .enum(["on", "off"])
+      .default("on")
+      .describe("on (serve the Next.js dashboard, the default) or off (API and health only)"),
+    WEB_HISTORY_PER_TOPIC: wholeNumber(1000, 1, 100_000, "recent posts kept in memory per topic"),
+    WEB_DRAIN_TIMEOUT_MS: wholeNumber(
+      10_000,
+      0,
+      120_000,
+      "milliseconds open HTTP requests get to finish at shutdown",
     ),
-});
+    GRAPHQL_INTROSPECTION: z
+      .enum(["true", "false"])
+      .transform((value) => value === "true")
+      .optional()
+      .describe("true or false (default: true unless NODE_ENV=production)"),
+    GRAPHQL_MAX_DEPTH: wholeNumber(8, 1, 100, "deepest selection allowed"),
+    GRAPHQL_MAX_COST: wholeNumber(5000, 1, 1_000_000, "highest query cost allowed"),
+    GRAPHQL_MAX_ALIASES: wholeNumber(15, 0, 1000, "most aliases in one operation"),
+    GRAPHQL_MAX_DIRECTIVES: wholeNumber(50, 0, 1000, "most directives in one operation"),
+    GRAPHQL_MAX_TOKENS: wholeNumber(1000, 10, 100_000, "most tokens in one document"),
+    GRAPHQL_MAX_BODY_BYTES: wholeNumber(
+      100_000,
+      1000,
+      10_000_000,
+      "largest HTTP request body in bytes",
+    ),
+    GRAPHQL_WS_MAX_SUBSCRIPTIONS: wholeNumber(
+      50,
+      1,
+      10_000,
+      "most concurrent subscriptions per WebSocket",
+    ),
+    GRAPHQL_WS_MAX_CONNECTIONS_PER_IP: wholeNumber(
+      100,
+      1,
+      100_000,
+      "most concurrent WebSockets per client IP address",
+    ),
+    GRAPHQL_CLIENT_IP_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, { error: "expected an HTTP header name" })
+      .transform((name) => name.toLowerCase())
+      .optional()
+      .describe(
+        "the header a trusted reverse proxy puts the client address in, e.g. x-real-ip (unset: the TCP peer address)",
+      ),
+    GRAPHQL_WS_INIT_TIMEOUT_MS: wholeNumber(
+      3000,
+      100,
+      60_000,
+      "milliseconds a WebSocket client has to send connection_init",
+    ),
+  })
+  .superRefine((env, context) => {
+    // A generated token is fine on a laptop but cannot be shared by several
+    // production processes, and its log line would leak into log storage.
+    if (env.NODE_ENV === "production" && env.ADMIN_TOKEN === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["ADMIN_TOKEN"],
+        message: "NODE_ENV=production needs an admin token",
+      });
+    }
+  });
 export type WebEnv = z.infer<typeof webEnvSchema>;
 
 /** Reads and validates the web server's configuration; throws ConfigError naming each bad variable. */
-export function loadWebEnv(source = process.env): WebEnv {
+export function loadWebEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): WebEnv {
   return loadEnv(webEnvSchema, source);
 }

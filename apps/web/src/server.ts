@@ -1,16 +1,27 @@
-import { createServer } from "node:http";
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Duplex } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { migrateCatalogue, openCatalogue, redact } from "@tweetream/catalogue";
 import {
   coreTopicSpecs,
   createKafkaClient,
+  createMetricsRegistry,
+  serveMetrics,
   once,
   runReadinessChecks,
   topicNames,
+  type CatalogueFollower,
   type Logger,
   type Service,
 } from "@tweetream/shared";
 import type { WebEnv } from "./env.ts";
+import { LiveTopics, startGateway, startTopicSync, type Gateway } from "./server/graphql/index.ts";
+import { TweetHub } from "./server/hub/index.ts";
+import { createWebMetrics } from "./server/metrics.ts";
+import { TopicAdmin } from "./server/topics/index.ts";
 
 export interface WebServerOptions {
   env: WebEnv;
@@ -20,14 +31,51 @@ export interface WebServerOptions {
 export interface WebServer extends Service {
   /** The port it listens on (useful when started on port 0). */
   port: number;
+  /** The admin token mutations need (ADMIN_TOKEN, or the one generated at start). */
+  adminToken: string;
+  /** Open GraphQL WebSockets and hub subscriptions, for tests and metrics. */
+  stats(): { webSockets: number; hubSubscribers: number; topicsChangedListeners: number };
+}
+
+/** What serves every path that is not /graphql, /healthz or /readyz. */
+interface PageHandler {
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** How long WebSocket clients get to answer the 1001 close at stop. */
+const WEBSOCKET_CLOSE_TIMEOUT_MS = 5000;
+
+/** The dashboard, when WEB_DASHBOARD=on and its module is present. */
+async function loadDashboard(env: WebEnv, logger: Logger): Promise<PageHandler | undefined> {
+  if (env.WEB_DASHBOARD === "off") return undefined;
+  let module: { createNextHandler(options: { dev: boolean; dir: string }): Promise<PageHandler> };
+  try {
+    // Imported on demand so that WEB_DASHBOARD=off never loads Next.js.
+    module = await import("./server/next-app.ts");
+  } catch (error) {
+    logger.warn({ err: error }, "no dashboard module; serving the API only");
+    return undefined;
+  }
+  return module.createNextHandler({ dev: env.NODE_ENV !== "production", dir: webDir });
 }
 
 /**
- * Starts the web server: applies catalogue migrations, opens the catalogue,
- * connects to Kafka and serves `/healthz` and `/readyz`. The GraphQL gateway
- * and the dashboard mount on this server with issue #4.
+ * Starts the web server: migrates and opens the catalogue, connects to Kafka,
+ * reconciles topics, follows the catalogue, starts the tweet hub, then serves
+ * `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz` and the dashboard on
+ * one port. `stop()` closes in the reverse order (see README, "Shutdown").
  */
 export async function startWebServer({ env, logger }: WebServerOptions): Promise<WebServer> {
+  const production = env.NODE_ENV === "production";
+  const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString("base64url");
+  if (env.ADMIN_TOKEN === undefined) {
+    // Only outside production (env.ts requires the variable there).
+    logger.warn({ adminToken }, "ADMIN_TOKEN is not set; generated this admin token for this run");
+  }
+
   await migrateCatalogue(env.DATABASE_URL);
   const catalogue = openCatalogue(env.DATABASE_URL);
   const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
@@ -37,27 +85,112 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     logger,
     topics,
   });
+  const topicAdmin = new TopicAdmin({
+    catalogue,
+    kafka,
+    logger,
+    partitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+  });
+  const registry = createMetricsRegistry("web");
+  // The hub is created below; the gauge reads it only when scraped.
+  const metrics = createWebMetrics(registry, () => hub.subscriberCount);
+  const hub = new TweetHub({
+    kafka,
+    logger,
+    historyPerTopic: env.WEB_HISTORY_PER_TOPIC,
+    onDelivered: metrics.delivered,
+    onDeadLetter: (reason) => {
+      metrics.deadLetters.inc({ reason });
+    },
+  });
+  const live = new LiveTopics();
   const checks = {
     kafka: () => kafka.ping(),
     database: () => catalogue.db.topic.count(),
   };
+
+  let follower: CatalogueFollower | undefined;
+  let gateway: Gateway | undefined;
+  let pages: PageHandler | undefined;
+  let stopping = false;
+
   const server = createServer((request, response) => {
-    const path = request.url?.split("?")[0];
-    if (path === "/healthz") {
+    const route = request.url?.split("?")[0];
+    if (route === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok" }));
       return;
     }
-    if (path === "/readyz") {
+    if (route === "/readyz") {
       void runReadinessChecks(checks).then((result) => {
         response.writeHead(result.ok ? 200 : 503, { "content-type": "application/json" });
         response.end(JSON.stringify(result));
       });
       return;
     }
+    if (route === "/metrics") {
+      void serveMetrics(registry, response);
+      return;
+    }
+    if (route === "/graphql" && gateway) {
+      void gateway.handleHttp(request, response);
+      return;
+    }
+    if (pages) {
+      pages.handle(request, response).catch((error: unknown) => {
+        logger.error({ err: error, url: request.url }, "dashboard request failed");
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+      return;
+    }
     response.writeHead(404, { "content-type": "text/plain" });
     response.end("not found\n");
   });
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const route = request.url?.split("?")[0];
+    if (stopping) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+    } else if (route === "/graphql" && gateway) {
+      gateway.handleUpgrade(request, socket, head);
+    } else if (pages?.handleUpgrade) {
+      pages.handleUpgrade(request, socket, head);
+    } else {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    }
+  });
+
+  const cleanUp = async () => {
+    const failures: unknown[] = [];
+    const attempt = async (step: string, action: () => Promise<void>) => {
+      logger.debug({ step }, "stopping");
+      try {
+        await action();
+      } catch (error) {
+        logger.error({ err: error, step }, "stop step failed");
+        failures.push(error);
+      }
+    };
+    stopping = true;
+    // Stop accepting; open HTTP connections finish below.
+    if (server.listening) server.close();
+    if (gateway) {
+      const current = gateway;
+      await attempt("websockets", () => current.closeWebSockets(WEBSOCKET_CLOSE_TIMEOUT_MS));
+      // Apollo's drain plugin waits for open requests, then cuts what is left.
+      await attempt("http", () => current.stop());
+    } else {
+      server.closeAllConnections();
+    }
+    if (pages) await attempt("dashboard", pages.close.bind(pages));
+    await attempt("hub", () => hub.stop());
+    if (follower) await attempt("catalogue follower", follower.stop.bind(follower));
+    await attempt("kafka", () => kafka.close());
+    await attempt("catalogue", () => catalogue.close());
+    if (failures.length > 0)
+      throw new AggregateError(failures, "the web server did not stop cleanly");
+  };
 
   try {
     await kafka.ensureTopics(
@@ -66,45 +199,64 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       }),
     );
+    await topicAdmin.reconcile();
+    follower = await startTopicSync({ kafka, logger, hub, topics: topicAdmin, live });
+    gateway = await startGateway({
+      services: { hub, topics: topicAdmin, live, logger },
+      httpServer: server,
+      adminToken,
+      production,
+      introspection: env.GRAPHQL_INTROSPECTION ?? !production,
+      drainTimeoutMs: env.WEB_DRAIN_TIMEOUT_MS,
+      logger,
+      limits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxCost: env.GRAPHQL_MAX_COST,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+        maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
+        maxSubscriptionsPerConnection: env.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
+        maxConnectionsPerIp: env.GRAPHQL_WS_MAX_CONNECTIONS_PER_IP,
+        clientIpHeader: env.GRAPHQL_CLIENT_IP_HEADER,
+        connectionInitWaitTimeoutMs: env.GRAPHQL_WS_INIT_TIMEOUT_MS,
+      },
+    });
+    pages = await loadDashboard(env, logger);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(env.PORT, env.HOST, resolve);
+      server.listen(env.PORT, env.HOST, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
   } catch (error) {
-    await Promise.allSettled([kafka.close(), catalogue.close()]);
+    await cleanUp().catch((cleanupError: unknown) => {
+      logger.error({ err: cleanupError }, "cleanup after a failed start failed");
+    });
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   logger.info(
     {
       url: `http://${env.HOST}:${port}`,
+      graphql: `http://${env.HOST}:${port}/graphql`,
       database: redact(env.DATABASE_URL),
       catalogue: catalogue.provider,
+      topics: live.slugs.size,
+      dashboard: pages !== undefined,
     },
     "web ready",
   );
 
   return {
     port,
-    // Stop accepting requests, then Kafka, then the database.
-    stop: once(async () => {
-      const closed = new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      });
-      server.closeIdleConnections();
-      const drain = setTimeout(() => {
-        server.closeAllConnections();
-      }, 10_000);
-      try {
-        await closed;
-      } finally {
-        clearTimeout(drain);
-      }
-      await kafka.close();
-      await catalogue.close();
+    adminToken,
+    stats: () => ({
+      webSockets: gateway.connections,
+      hubSubscribers: hub.subscriberCount,
+      topicsChangedListeners: live.listenerCount,
     }),
+    stop: once(cleanUp),
   };
 }

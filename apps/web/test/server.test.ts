@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger } from "@tweetream/shared";
+import { metricValue, uniqueName } from "@tweetream/shared/testing";
 import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tweetream-web-"));
@@ -12,7 +13,9 @@ let server: WebServer;
 beforeAll(async () => {
   const env = loadWebEnv({
     KAFKA_BROKERS: inject("kafkaBrokers"),
+    KAFKA_TOPIC_PREFIX: uniqueName("web"),
     PORT: "0",
+    WEB_DASHBOARD: "off",
     DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
   });
   server = await startWebServer({ env, logger: createLogger("web-test", "warn") });
@@ -30,7 +33,24 @@ describe("web server", () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ok: true, checks: { kafka: "ok", database: "ok" } });
+    // WEB_DASHBOARD=off: nothing but the API and the health checks.
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect(await metricValue(server.port, "tweetream_web_subscriptions", { service: "web" })).toBe(
+      0,
+    );
+    expect(
+      await metricValue(server.port, "tweetream_process_cpu_seconds_total", { service: "web" }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("requires ADMIN_TOKEN in production and refuses a short one", () => {
+    expect(() => loadWebEnv({ NODE_ENV: "production" })).toThrow(
+      /ADMIN_TOKEN is required but not set \(NODE_ENV=production needs an admin token\)/,
+    );
+    expect(() => loadWebEnv({ ADMIN_TOKEN: "short" })).toThrow(
+      /ADMIN_TOKEN="short" is invalid: expected at least 16 characters/,
+    );
+    expect(loadWebEnv({ GRAPHQL_INTROSPECTION: "false" }).GRAPHQL_INTROSPECTION).toBe(false);
   });
 
   it("refuses a bad DATABASE_URL with the variable's name and fix", () => {

@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { Registry } from "prom-client";
 import type { AddressInfo } from "node:net";
 
 /** A readiness check: resolves when the dependency is usable, rejects otherwise. */
@@ -39,14 +40,28 @@ export async function runReadinessChecks(
   return { ok: entries.every(([, v]) => v === "ok"), checks: Object.fromEntries(entries) };
 }
 
+/** Answers `/metrics` in the Prometheus text format. */
+export async function serveMetrics(registry: Registry, response: ServerResponse): Promise<void> {
+  try {
+    const body = await registry.metrics();
+    response.writeHead(200, { "content-type": registry.contentType });
+    response.end(body);
+  } catch (error) {
+    response.writeHead(500, { "content-type": "text/plain" });
+    response.end(String(error));
+  }
+}
+
 /**
  * A small HTTP server for services without one of their own: `/healthz`
- * (the process is alive) and `/readyz` (every readiness check passes).
+ * (the process is alive), `/readyz` (every readiness check passes) and
+ * `/metrics` (Prometheus) when a registry is given.
  */
 export async function startHealthServer(options: {
   host: string;
   port: number;
   checks: Readonly<Record<string, ReadinessCheck>>;
+  metrics?: Registry;
 }): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const path = request.url?.split("?")[0];
@@ -65,6 +80,8 @@ export async function startHealthServer(options: {
           reply(500, { ok: false, error: String(error) });
         },
       );
+    } else if (path === "/metrics" && options.metrics) {
+      void serveMetrics(options.metrics, response);
     } else {
       reply(404, { error: "not found" });
     }

@@ -6,6 +6,7 @@ export * from "./kafka.ts";
 export * from "./catalogue-follower.ts";
 export * from "./lifecycle.ts";
 export * from "./health.ts";
+export * from "./metrics.ts";
 export * from "./messages/codec.ts";
 export * from "./messages/control.ts";
 export * from "./messages/post.ts";

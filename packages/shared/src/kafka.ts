@@ -6,6 +6,8 @@ import {
   Partitioners,
   logLevel as KafkaLogLevel,
   type Admin,
+  type Consumer as KafkaJsConsumer,
+  type EachBatchPayload,
   type IHeaders,
   type LogEntry,
   type Producer as KafkaJsProducer,
@@ -71,10 +73,18 @@ export interface ConsumerOptions<T> {
   /** Start from the earliest offset when the group has none (default false: latest). */
   fromBeginning?: boolean;
   /**
+   * Positions to start these partitions at, overriding committed offsets (default none).
+   * Each is sought when the group assigns the partition, until a batch of that
+   * partition has been handled; meant for groups private to one process.
+   */
+  startOffsets?: readonly PartitionOffset[];
+  /**
    * Delete the consumer group when stopping (default false). For groups
    * private to one process, such as a catalogue follower's, so none is left behind.
    */
   deleteGroupOnStop?: boolean;
+  /** Called for each record sent to the dead-letter topic (e.g. to count it in metrics). */
+  onDeadLetter?: (reason: DeadLetterReason) => void;
   /** Called after each batch with the partition's progress (e.g. to know it caught up). */
   onProgress?: (progress: {
     topic: string;
@@ -82,6 +92,13 @@ export interface ConsumerOptions<T> {
     offset: string;
     highWatermark: string;
   }) => void;
+}
+
+/** An offset in one partition of a topic. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 export interface BatchContext {
@@ -205,6 +222,29 @@ export class KafkaClient {
     return offsets.map(({ partition, high }) => ({ partition, offset: high }));
   }
 
+  /** Each partition's first kept offset (`low`) and next offset to be written (`high`), by partition. */
+  async offsetRanges(topic: string): Promise<{ partition: number; low: string; high: string }[]> {
+    const offsets = await (await this.#adminClient()).fetchTopicOffsets(topic);
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, low, high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * Each partition's first offset whose record timestamp is at or after
+   * `timestamp` (epoch ms), or its high watermark when there is none.
+   */
+  async offsetsAtTime(
+    topic: string,
+    timestamp: number,
+  ): Promise<{ partition: number; offset: string }[]> {
+    const admin = await this.#adminClient();
+    const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
+    return offsets
+      .map(({ partition, offset }) => ({ partition, offset }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
   /** Names of every topic in the cluster. */
   async listTopics(): Promise<string[]> {
     return (await this.#adminClient()).listTopics();
@@ -255,96 +295,138 @@ export class KafkaClient {
    * dead-letter topic with the reason in headers; consumption goes on.
    */
   async startConsumer<T>(options: ConsumerOptions<T>): Promise<Consumer> {
-    const consumer = this.#kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      // Only bounds how long an idle fetch waits (new data is returned at once);
-      // shorter makes stop() quicker.
-      maxWaitTimeInMs: 1000,
-    });
     const deadLetters = await this.createProducer();
     const logger = this.#logger.child({ group: options.groupId });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-    await consumer.run({
-      eachBatchAutoResolve: false,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const decoded: ConsumedRecord<T>[] = [];
-        const rejected: { record: RawRecord; error: unknown }[] = [];
-        for (const message of batch.messages) {
-          const raw: RawRecord = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            headers: headersToStrings(message.headers),
-            timestamp: Number(message.timestamp),
-          };
-          try {
-            decoded.push({
-              raw,
-              key: raw.key?.toString("utf8") ?? null,
-              value: options.decode(raw),
-            });
-          } catch (error) {
-            if (!(error instanceof InvalidMessageError)) throw error;
-            rejected.push({ record: raw, error });
-          }
+    // Sought again after every join (a crash restart or rebalance forgets pending
+    // seeks) until the partition has delivered a batch from its new position.
+    const pendingSeeks = new Map(
+      (options.startOffsets ?? []).map((s) => [`${s.partition}:${s.topic}`, s] as const),
+    );
+    const eachBatch = async (payload: EachBatchPayload) => {
+      const { batch } = payload;
+      if (batch.messages.length > 0) pendingSeeks.delete(`${batch.partition}:${batch.topic}`);
+      const decoded: ConsumedRecord<T>[] = [];
+      const rejected: { record: RawRecord; error: unknown }[] = [];
+      for (const message of batch.messages) {
+        const raw: RawRecord = {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: headersToStrings(message.headers),
+          timestamp: Number(message.timestamp),
+        };
+        try {
+          decoded.push({
+            raw,
+            key: raw.key?.toString("utf8") ?? null,
+            value: options.decode(raw),
+          });
+        } catch (error) {
+          if (!(error instanceof InvalidMessageError)) throw error;
+          rejected.push({ record: raw, error });
         }
-        const context: BatchContext = { heartbeat: () => payload.heartbeat() };
-        if (decoded.length > 0) {
-          try {
-            await options.onBatch(decoded, context);
-          } catch (error) {
-            if (isRetriable(error)) throw error;
-            // Find the poisoned records one by one so the good ones still go through.
-            for (const record of decoded) {
-              try {
-                await options.onBatch([record], context);
-              } catch (recordError) {
-                if (isRetriable(recordError)) throw recordError;
-                rejected.push({ record: record.raw, error: recordError });
-              }
+      }
+      const context: BatchContext = { heartbeat: () => payload.heartbeat() };
+      if (decoded.length > 0) {
+        try {
+          await options.onBatch(decoded, context);
+        } catch (error) {
+          if (isRetriable(error)) throw error;
+          // Find the poisoned records one by one so the good ones still go through.
+          for (const record of decoded) {
+            try {
+              await options.onBatch([record], context);
+            } catch (recordError) {
+              if (isRetriable(recordError)) throw recordError;
+              rejected.push({ record: record.raw, error: recordError });
             }
           }
         }
-        if (rejected.length > 0) {
-          await deadLetters.send(
-            rejected.map(({ record, error }) =>
-              deadLetterRecord(this.#topics.deadLetter, record, error, options.groupId),
-            ),
-          );
-          logger.warn(
-            { count: rejected.length, topic: batch.topic, partition: batch.partition },
-            "dead-lettered records",
-          );
+      }
+      if (rejected.length > 0) {
+        const letters = rejected.map(({ record, error }) =>
+          deadLetterRecord(this.#topics.deadLetter, record, error, options.groupId),
+        );
+        await deadLetters.send(letters);
+        for (const letter of letters) {
+          const reason = DeadLetterReason.safeParse(letter.headers?.[DEAD_LETTER_HEADERS.reason]);
+          options.onDeadLetter?.(reason.success ? reason.data : "processing-failed");
         }
-        const last = batch.messages.at(-1);
-        if (last) payload.resolveOffset(last.offset);
-        await payload.commitOffsetsIfNecessary();
-        await payload.heartbeat();
-        if (last) {
-          options.onProgress?.({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: last.offset,
-            highWatermark: batch.highWatermark,
-          });
-        }
-      },
-    });
+        logger.warn(
+          { count: rejected.length, topic: batch.topic, partition: batch.partition },
+          "dead-lettered records",
+        );
+      }
+      const last = batch.messages.at(-1);
+      if (last) payload.resolveOffset(last.offset);
+      await payload.commitOffsetsIfNecessary();
+      await payload.heartbeat();
+      crashes = 0;
+      if (last) {
+        options.onProgress?.({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: last.offset,
+          highWatermark: batch.highWatermark,
+        });
+      }
+    };
+
+    // kafkajs restarts a crashed consumer by itself only for retriable errors;
+    // after any other crash this builds a new one, with a growing pause.
+    let current: KafkaJsConsumer | undefined;
     let stopping: Promise<void> | undefined;
+    let crashes = 0;
+    const launch = async (): Promise<KafkaJsConsumer> => {
+      const consumer = this.#kafka.consumer({
+        groupId: options.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+        // Only bounds how long an idle fetch waits (new data is returned at once);
+        // shorter makes stop() quicker.
+        maxWaitTimeInMs: 1000,
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
+        if (payload.restart || stopping) return;
+        crashes++;
+        const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(crashes - 1, 5));
+        setTimeout(() => {
+          if (stopping) return;
+          logger.warn({ crashes, delayMs }, "restarting the crashed consumer");
+          void consumer
+            .disconnect()
+            .catch(() => undefined)
+            .then(launch)
+            .then(
+              (next) => {
+                current = next;
+              },
+              (error: unknown) => {
+                logger.error({ err: error }, "could not restart the consumer");
+              },
+            );
+        }, delayMs).unref();
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const seek of pendingSeeks.values()) consumer.seek(seek);
+      });
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning,
+      });
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+      return consumer;
+    };
+    current = await launch();
     const stop = () => {
       stopping ??= (async () => {
         this.#closers.delete(stop);
-        await consumer.disconnect();
+        await current?.disconnect();
         await deadLetters.disconnect();
         if (options.deleteGroupOnStop) {
           await (

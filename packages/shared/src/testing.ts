@@ -52,3 +52,23 @@ export function topicUpsertRecord(topics: TopicNames, slug: string, rule: string
 export function topicDeleteRecord(topics: TopicNames, slug: string): OutgoingRecord {
   return { topic: topics.control, key: slug, value: null };
 }
+
+/**
+ * GETs `/metrics` on a local port and returns the value of the series `name`
+ * whose labels include `labels` (in any order), or undefined.
+ */
+export async function metricValue(
+  port: number,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (match?.[1] !== name) continue;
+    const present = new Set((match[2] ?? "").split(","));
+    if (wanted.every((w) => present.has(w))) return Number(match[3]);
+  }
+  return undefined;
+}

@@ -1,0 +1,26 @@
+import { Counter, Histogram, type Registry } from "@tweetream/shared";
+
+/** The streamer's Prometheus metrics (docs/OPERATIONS.md lists them all). */
+export function createStreamerMetrics(registry: Registry) {
+  return {
+    posts: new Counter({
+      name: "tweetream_streamer_posts_total",
+      help: "Posts the streamer received, by outcome: published, duplicates, unmatched (no topic) or invalid.",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    tagged: new Counter({
+      name: "tweetream_streamer_tagged_total",
+      help: "Published posts per user topic they were tagged with.",
+      labelNames: ["topic"] as const,
+      registers: [registry],
+    }),
+    publishSeconds: new Histogram({
+      name: "tweetream_streamer_publish_seconds",
+      help: "Time for a batch of posts to be acknowledged by Kafka.",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+export type StreamerMetrics = ReturnType<typeof createStreamerMetrics>;

@@ -1,0 +1,41 @@
+// GraphQL Code Generator: resolver types for the fixed schema. `npm run codegen`
+// rewrites src/server/generated/graphql.ts (committed); `npm run codegen:check`
+// fails when it is out of date with the schema or this file.
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const model = "../graphql/model.ts";
+
+const config: CodegenConfig = {
+  schema: "src/server/schema.graphql",
+  generates: {
+    "src/server/generated/graphql.ts": {
+      plugins: ["typescript", "typescript-resolvers"],
+      config: {
+        useTypeImports: true,
+        strictScalars: true,
+        scalars: {
+          // Accepted from resolvers as a Date, epoch ms or an ISO string; always sent as ISO.
+          DateTime: { input: "Date", output: "Date | string | number" },
+        },
+        enumsAsTypes: true,
+        contextType: "../graphql/context.ts#GatewayContext",
+        mappers: {
+          Topic: `${model}#TopicRecord`,
+          Tweet: `${model}#HubItem`,
+          TweetConnection: `${model}#TweetPage`,
+          TopicStats: `${model}#TopicStatsModel`,
+          StatsBucket: `${model}#StatsBucketModel`,
+          LabelCounts: `${model}#LabelCountsModel`,
+          TopicChange: `${model}#TopicChangeModel`,
+        },
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        maybeValue: "T | null",
+        inputMaybeValue: "T | null | undefined",
+        allowParentTypeOverride: false,
+        optionalResolveType: false,
+      },
+    },
+  },
+};
+
+export default config;

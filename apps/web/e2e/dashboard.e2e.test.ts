@@ -1,0 +1,296 @@
+// The dashboard in a real browser against the whole system in-process: the
+// web server (gateway + production Next build) on port 0, the classifier and
+// the streamer's synthetic source on the test broker, Debian's Chromium driven
+// by playwright-core. Screenshots land in e2e/artifacts/ (gitignored).
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadClassifierEnv, startClassifier, type Classifier } from "@tweetream/classifier";
+import { createLogger } from "@tweetream/shared";
+import { uniqueName, waitFor } from "@tweetream/shared/testing";
+import { loadStreamerEnv, startStreamer, type Streamer } from "@tweetream/streamer";
+import { loadWebEnv, startWebServer, type WebEnv, type WebServer } from "../src/index.ts";
+import { z } from "zod";
+import { ensureDashboardBuild } from "./ensure-build.ts";
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const artifacts = path.join(webDir, "e2e", "artifacts");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const brokers = inject("kafkaBrokers");
+const logger = createLogger("dashboard-e2e", "warn");
+const prefix = uniqueName("dash");
+const adminToken = "e2e-admin-token-0123456789";
+const slug = "lalu-lintas";
+const rule = "macet OR padat OR lancar";
+
+const RecentIds = z.object({
+  data: z.object({
+    tweets: z.object({ edges: z.array(z.object({ node: z.object({ id: z.string() }) })) }),
+  }),
+});
+
+const tmp = mkdtempSync(path.join(tmpdir(), "tweetream-dashboard-"));
+let base: string;
+let web: WebServer;
+let webEnv: WebEnv;
+let context: BrowserContext;
+/** Stops what beforeAll started, newest first. */
+const stops: (() => Promise<unknown>)[] = [];
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: false });
+}
+
+/** Waits until the number `read` returns satisfies `ok`, and returns it. */
+async function number(read: () => Promise<number>, ok: (n: number) => boolean, what: string) {
+  return waitFor(
+    async () => {
+      const n = await read();
+      return ok(n) ? n : undefined;
+    },
+    { timeoutMs: 45_000, intervalMs: 200, what },
+  );
+}
+
+const countOf = async (page: Page, testId: string) => page.getByTestId(testId).count();
+const pausedCount = async (page: Page) =>
+  Number.parseInt((await page.getByTestId("paused-count").textContent()) ?? "0", 10);
+const counterTotal = async (page: Page) =>
+  Number.parseInt(
+    ((await page.getByTestId("counters").locator("dd").last().textContent()) ?? "0").replace(
+      /\D/g,
+      "",
+    ) || "0",
+    10,
+  );
+
+/** The label badge of every post shown (null for a post without one), read in one go. */
+const labelsShown = (page: Page) =>
+  page
+    .getByTestId("tweet")
+    .evaluateAll((items) =>
+      items.map(
+        (item) =>
+          item.querySelector('[data-testid="label-badge"]')?.getAttribute("data-label") ?? null,
+      ),
+    );
+
+async function signIn(page: Page) {
+  await page.goto(`${base}/admin`);
+  await page.getByLabel("Admin token").fill(adminToken);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "New topic" }).waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  ensureDashboardBuild(webDir, process.env);
+  const common = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: "warn" };
+  webEnv = loadWebEnv({
+    ...common,
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
+    ADMIN_TOKEN: adminToken,
+    KAFKA_TOPIC_PARTITIONS: "1",
+  });
+  web = await startWebServer({ env: webEnv, logger });
+  stops.push(() => web.stop());
+  base = `http://127.0.0.1:${web.port}`;
+  const classifier: Classifier = await startClassifier({
+    env: loadClassifierEnv({ ...common, NODE_ENV: "test", CLASSIFIER_HEALTH_PORT: "0" }),
+    logger,
+  });
+  stops.push(() => classifier.stop());
+  const streamer: Streamer = await startStreamer({
+    env: loadStreamerEnv({
+      ...common,
+      NODE_ENV: "test",
+      STREAMER_HEALTH_PORT: "0",
+      STREAMER_SOURCE: "synthetic",
+      SYNTHETIC_SEED: "20261126",
+      SYNTHETIC_RATE: "15",
+    }),
+    logger,
+  });
+  stops.push(() => streamer.stop());
+  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 860 },
+    colorScheme: "light",
+  });
+  stops.push(() => context.close());
+}, 300_000);
+
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  rmSync(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe("dashboard", () => {
+  let feed: Page;
+
+  it("lets an admin sign in and create a topic, checking the rule as they type", async () => {
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+    await signIn(page);
+
+    await page.getByRole("button", { name: "New topic" }).click();
+    const form = page.getByTestId("topic-form");
+    await form.getByLabel("Slug").fill(slug);
+    await form.getByLabel("Name").fill("Lalu lintas");
+    await form.getByLabel("Rule").fill("macet OR (padat");
+    await expect
+      .poll(() => form.getByTestId("rule-error").textContent())
+      .toMatch(/At character \d+:/);
+    await shot(page, "admin-rule-error");
+    await form.getByLabel("Rule").fill(rule);
+    await form.getByTestId("rule-ok").waitFor();
+    await form.getByRole("button", { name: "Create topic" }).click();
+    await page.locator(`[data-testid="admin-topic"][data-slug="${slug}"]`).waitFor();
+    expect(await page.getByTestId("topic-form").count()).toBe(0);
+
+    // A server-side refusal is shown next to the field it names.
+    await page.getByRole("button", { name: "New topic" }).click();
+    await form.getByLabel("Slug").fill(slug);
+    await form.getByLabel("Name").fill("Again");
+    await form.getByLabel("Rule").fill("macet");
+    await form.getByRole("button", { name: "Create topic" }).click();
+    await expect.poll(() => form.getByTestId("field-error").first().textContent()).toBeTruthy();
+    await shot(page, "admin-conflict");
+    await form.getByRole("button", { name: "Cancel" }).click();
+    await page.close();
+  }, 120_000);
+
+  it("shows the topic's classified posts live, with highlights, pause and resume", async () => {
+    feed = await context.newPage();
+    await feed.goto(base);
+    await feed.getByLabel("Topic").selectOption(slug);
+    const tweets = () => countOf(feed, "tweet");
+    await number(tweets, (n) => n >= 8, "at least 8 posts in the feed");
+    const labels = await labelsShown(feed);
+    expect(labels.every((label) => label === "TRAFFIC" || label === "NON_TRAFFIC")).toBe(true);
+    const marks = await feed.getByTestId("feed").locator("mark").allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every((mark) => /^(macet|padat|lancar)$/i.test(mark))).toBe(true);
+    await number(
+      () => counterTotal(feed),
+      (n) => n > 0,
+      "the counters to count posts",
+    );
+    await feed.getByTestId("chart").locator(".recharts-bar-rectangle").first().waitFor();
+    await shot(feed, "feed-desktop");
+
+    await feed.getByRole("button", { name: "Pause" }).click();
+    const frozen = await tweets();
+    await number(
+      () => pausedCount(feed),
+      (n) => n >= 3,
+      "arrivals while paused",
+    );
+    expect(await tweets()).toBe(frozen);
+    await shot(feed, "feed-paused");
+    const held = await pausedCount(feed);
+    await feed.getByRole("button", { name: "Resume" }).click();
+    await number(tweets, (n) => n >= Math.min(200, frozen + held), "the held posts to show");
+    expect(await feed.getByTestId("paused-count").count()).toBe(0);
+  }, 120_000);
+
+  it("filters by label and fits a phone screen, light and dark", async () => {
+    await feed.getByLabel("Label").selectOption("TRAFFIC");
+    await number(
+      () => countOf(feed, "tweet"),
+      (n) => n >= 1,
+      "traffic posts",
+    );
+    const labels = await labelsShown(feed);
+    expect(new Set(labels)).toEqual(new Set(["TRAFFIC"]));
+    await feed.getByLabel("Label").selectOption("ALL");
+
+    await feed.setViewportSize({ width: 390, height: 844 });
+    await number(
+      () => countOf(feed, "tweet"),
+      (n) => n >= 3,
+      "posts on the phone layout",
+    );
+    const overflow = await feed.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(feed, "feed-phone-light");
+    await feed.getByRole("button", { name: /Colour theme/ }).click(); // auto → light
+    await feed.getByRole("button", { name: /Colour theme/ }).click(); // light → dark
+    expect(await feed.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    await shot(feed, "feed-phone-dark");
+    await feed.setViewportSize({ width: 1280, height: 860 });
+    await shot(feed, "feed-desktop-dark");
+  }, 120_000);
+
+  it("reconnects by itself after a server restart and skips no post", async () => {
+    const state = feed.getByTestId("connection-state");
+    await web.stop();
+    await feed.locator('[data-testid="connection-state"][data-state="reconnecting"]').waitFor();
+    await shot(feed, "feed-reconnecting");
+    web = await startWebServer({ env: { ...webEnv, PORT: web.port }, logger });
+    await feed.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({
+      timeout: 30_000,
+    });
+    expect(await state.textContent()).toContain("Live");
+
+    // Everything the server has for the topic now must reach the page, once.
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "query($t: ID!) { tweets(topic: $t, first: 50) { edges { node { id } } } }",
+        variables: { t: slug },
+      }),
+    });
+    const body = RecentIds.parse(await response.json());
+    const expected = body.data.tweets.edges.map((edge) => edge.node.id);
+    expect(expected.length).toBeGreaterThan(0);
+    const ids = () =>
+      feed.getByTestId("tweet").evaluateAll((items) => items.map((item) => item.dataset.id ?? ""));
+    await waitFor(
+      async () => {
+        const shown = new Set(await ids());
+        return expected.every((id) => shown.has(id)) ? true : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: "every post the server has to be shown" },
+    );
+    const shown = await ids();
+    expect(new Set(shown).size).toBe(shown.length);
+  }, 120_000);
+
+  it("ends the feed when an admin deletes the topic", async () => {
+    const admin = await context.newPage();
+    await signIn(admin);
+    const row = admin.locator(`[data-testid="admin-topic"][data-slug="${slug}"]`);
+    await row.getByRole("button", { name: `Delete ${slug}` }).click();
+    await row.getByRole("button", { name: `Confirm deleting ${slug}` }).click();
+    await row.waitFor({ state: "detached", timeout: 30_000 });
+    await admin.close();
+
+    await feed.getByTestId("topic-gone").waitFor({ timeout: 30_000 });
+    expect(await feed.getByTestId("feed").count()).toBe(0);
+    const options = await feed.getByLabel("Topic").locator("option").allTextContents();
+    expect(options.some((option) => option.includes(slug))).toBe(false);
+    await shot(feed, "feed-topic-deleted");
+  }, 120_000);
+});

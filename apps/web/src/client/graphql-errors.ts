@@ -1,0 +1,50 @@
+// Turns a failed GraphQL operation into messages the forms can show next to
+// the field they concern (the gateway puts `code`, `field` and `position` in
+// each error's extensions).
+import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
+import { z } from "zod";
+
+const ErrorExtensions = z.object({
+  code: z.string().optional(),
+  field: z.string().optional(),
+  position: z.number().int().optional(),
+});
+
+export interface FieldError {
+  message: string;
+  code: string | undefined;
+  position: number | undefined;
+}
+
+export interface FormErrors {
+  /** Errors by input field name (`slug`, `name`, `rule`, `description`). */
+  fields: Partial<Record<string, FieldError>>;
+  /** Errors that belong to no field (shown above the form). */
+  general: FieldError[];
+  /** The token was missing or refused. */
+  unauthorized: boolean;
+}
+
+const AUTH_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN"]);
+
+/** Sorts the errors of a failed operation by field; never throws. */
+export function formErrors(error: unknown): FormErrors {
+  const result: FormErrors = { fields: {}, general: [], unauthorized: false };
+  if (CombinedGraphQLErrors.is(error)) {
+    for (const graphqlError of error.errors) {
+      const extensions = ErrorExtensions.safeParse(graphqlError.extensions ?? {});
+      const { code, field, position } = extensions.success ? extensions.data : {};
+      const entry: FieldError = { message: graphqlError.message, code, position };
+      if (code !== undefined && AUTH_CODES.has(code)) result.unauthorized = true;
+      if (field !== undefined && result.fields[field] === undefined) result.fields[field] = entry;
+      else result.general.push(entry);
+    }
+    return result;
+  }
+  if (ServerError.is(error) && (error.statusCode === 401 || error.statusCode === 403)) {
+    result.unauthorized = true;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  result.general.push({ message, code: undefined, position: undefined });
+  return result;
+}

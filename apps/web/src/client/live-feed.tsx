@@ -1,0 +1,205 @@
+"use client";
+// The live list of one topic's classified posts: recent history, then every
+// new post, newest on top. Pausing freezes the list and counts arrivals; after
+// a reconnect the subscription resumes after the last cursor seen, so nothing
+// is skipped (and replayed posts already shown are dropped by id).
+import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { RECENT_TWEETS, TWEET_ADDED, type Label, type Tweet } from "./graphql-operations.ts";
+import { termsPattern } from "./highlight-text.ts";
+import { ruleTerms } from "./rule-terms.ts";
+import { useTransport } from "./transport-context.tsx";
+import { TweetCard } from "./tweet-card.tsx";
+import { useFrameBatch } from "./use-frame-batch.ts";
+
+/** How many posts the list keeps (newest). */
+export const FEED_LIMIT = 200;
+const HISTORY = 50;
+/** How many ids to remember for dropping replays (more than the server's history per topic). */
+const SEEN_LIMIT = 5000;
+
+/** Remembers the newest ids it was shown; answers whether an id is new. */
+class SeenIds {
+  readonly #ids = new Set<string>();
+
+  /** True the first time `id` is offered. */
+  add(id: string): boolean {
+    if (this.#ids.has(id)) return false;
+    this.#ids.add(id);
+    // A Set iterates in insertion order, so the first entry is the oldest.
+    if (this.#ids.size > SEEN_LIMIT) {
+      const oldest = this.#ids.values().next();
+      if (oldest.done !== true) this.#ids.delete(oldest.value);
+    }
+    return true;
+  }
+}
+
+/** Prepends `incoming` (oldest first) to `list` (newest first), dropping known ids. */
+function merge(list: Tweet[], incoming: Tweet[], limit: number): Tweet[] {
+  const seen = new Set(list.map((t) => t.id));
+  const fresh: Tweet[] = [];
+  for (const tweet of incoming) {
+    if (seen.has(tweet.id)) continue;
+    seen.add(tweet.id);
+    fresh.push(tweet);
+  }
+  if (fresh.length === 0) return list;
+  return [...fresh.reverse(), ...list].slice(0, limit);
+}
+
+export function LiveFeed({
+  topic,
+  rule,
+  labels,
+}: {
+  topic: string;
+  rule: string;
+  labels: Label[] | null;
+}) {
+  const transport = useTransport();
+  const [items, setItems] = useState<Tweet[]>([]);
+  const [paused, setPaused] = useState(false);
+  const [heldCount, setHeldCount] = useState(0);
+  const [ended, setEnded] = useState(false);
+  const [after, setAfter] = useState<string | null | undefined>(undefined);
+  const lastCursor = useRef<string | null>(null);
+  // Read by the frame batcher, so set together with `paused`, not after render.
+  const pausedRef = useRef(false);
+  /** Posts that arrived while paused, newest first. */
+  const held = useRef<Tweet[]>([]);
+  // A resubscription replays from its `after`; graphql-ws may resend the old
+  // one before ours replaces it, so posts already delivered are dropped here.
+  const seen = useRef(new SeenIds());
+  const pattern = useMemo(() => termsPattern(ruleTerms(rule)), [rule]);
+
+  const history = useQuery(RECENT_TWEETS, {
+    variables: { topic, labels, first: HISTORY },
+    fetchPolicy: "no-cache",
+  });
+  useEffect(() => {
+    if (!history.data || after !== undefined) return;
+    const edges = history.data.tweets.edges;
+    lastCursor.current = edges[0]?.cursor ?? null;
+    for (const edge of edges) seen.current.add(edge.node.id);
+    setItems(merge([], edges.map((edge) => edge.node).reverse(), FEED_LIMIT));
+    setAfter(lastCursor.current);
+  }, [history.data, after]);
+
+  // After the socket comes back, resubscribe from the last post we have.
+  useEffect(() => {
+    if (!transport) return;
+    let previous = transport.connection.state;
+    return transport.connection.subscribe((state) => {
+      if (state === "connected" && previous === "reconnecting" && lastCursor.current !== null) {
+        setAfter(lastCursor.current);
+      }
+      previous = state;
+    });
+  }, [transport]);
+
+  const push = useFrameBatch<Tweet>((batch, arrived) => {
+    if (pausedRef.current) {
+      held.current = merge(held.current, batch, FEED_LIMIT);
+      setHeldCount((count) => count + arrived);
+    } else {
+      setItems((current) => merge(current, batch, FEED_LIMIT));
+    }
+  }, FEED_LIMIT);
+
+  const subscription = useSubscription(
+    TWEET_ADDED,
+    after === undefined
+      ? skipToken
+      : {
+          variables: { topic, labels, after },
+          fetchPolicy: "no-cache",
+          ignoreResults: true,
+          onData: ({ data }) => {
+            const tweet = data.data?.tweetAdded;
+            if (!tweet || !seen.current.add(tweet.id)) return;
+            lastCursor.current = tweet.cursor;
+            push(tweet);
+          },
+          onComplete: () => {
+            setEnded(true);
+          },
+        },
+  );
+
+  const resume = () => {
+    const arrived = [...held.current].reverse();
+    held.current = [];
+    setItems((current) => merge(current, arrived, FEED_LIMIT));
+    setHeldCount(0);
+    pausedRef.current = false;
+    setPaused(false);
+  };
+
+  const error = history.error ?? subscription.error;
+  return (
+    <section aria-labelledby="feed-heading" className="min-w-0">
+      <div className="mb-3 flex flex-wrap items-center gap-2">
+        <h2 id="feed-heading" className="text-base font-semibold">
+          Live posts
+        </h2>
+        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="feed-count">
+          {items.length} shown
+        </span>
+        <div className="ml-auto flex items-center gap-2">
+          {paused && (
+            <span
+              data-testid="paused-count"
+              aria-live="polite"
+              className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/60 dark:text-amber-100"
+            >
+              {heldCount} new while paused
+            </span>
+          )}
+          <button
+            type="button"
+            onClick={
+              paused
+                ? resume
+                : () => {
+                    pausedRef.current = true;
+                    setPaused(true);
+                  }
+            }
+            aria-pressed={paused}
+            className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900 dark:hover:bg-slate-300"
+          >
+            {paused ? "Resume" : "Pause"}
+          </button>
+        </div>
+      </div>
+      {ended && (
+        <p
+          role="alert"
+          data-testid="feed-ended"
+          className="mb-3 rounded-md bg-slate-200 px-3 py-2 text-sm dark:bg-slate-800"
+        >
+          This topic&apos;s feed has ended: the topic was deleted.
+        </p>
+      )}
+      {error && (
+        <p
+          role="alert"
+          className="mb-3 rounded-md bg-rose-100 px-3 py-2 text-sm text-rose-900 dark:bg-rose-950 dark:text-rose-100"
+        >
+          {error.message}
+        </p>
+      )}
+      {items.length === 0 && !error && (
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          {history.loading ? "Loading recent posts…" : "Waiting for posts…"}
+        </p>
+      )}
+      <ol className="flex flex-col gap-2" aria-label="Posts, newest first" data-testid="feed">
+        {items.map((tweet) => (
+          <TweetCard key={tweet.id} tweet={tweet} pattern={pattern} />
+        ))}
+      </ol>
+    </section>
+  );
+}

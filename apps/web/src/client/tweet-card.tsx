@@ -1,0 +1,54 @@
+import { memo } from "react";
+import type { Tweet } from "./graphql-operations.ts";
+import { highlightRuns } from "./highlight-text.ts";
+import { LabelBadge } from "./label-badge.tsx";
+
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+
+/** One classified post; the rule's terms are <mark>ed, the text is never parsed as HTML. */
+export const TweetCard = memo(function TweetCard({
+  tweet,
+  pattern,
+}: {
+  tweet: Tweet;
+  pattern: RegExp | null;
+}) {
+  const created = new Date(tweet.createdAt);
+  return (
+    <li
+      data-testid="tweet"
+      data-id={tweet.id}
+      className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
+        <span className="font-medium">@{tweet.author.username}</span>
+        <time dateTime={tweet.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
+          {Number.isNaN(created.getTime()) ? tweet.createdAt : time.format(created)}
+        </time>
+        <span className="ml-auto flex items-center gap-2">
+          <LabelBadge label={tweet.label} />
+          <span
+            className="text-xs tabular-nums text-slate-500 dark:text-slate-400"
+            title="Model confidence"
+          >
+            {Math.round(tweet.score * 100)}%
+          </span>
+        </span>
+      </div>
+      <p className="mt-1.5 break-words whitespace-pre-line text-[15px] leading-snug">
+        {highlightRuns(tweet.text, pattern).map((run, index) =>
+          run.highlight ? (
+            <mark
+              key={index}
+              className="rounded bg-yellow-200 px-0.5 text-inherit dark:bg-yellow-700/60"
+            >
+              {run.text}
+            </mark>
+          ) : (
+            run.text
+          ),
+        )}
+      </p>
+    </li>
+  );
+});

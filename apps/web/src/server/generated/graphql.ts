@@ -1,0 +1,523 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { TopicRecord, HubItem, TweetPage, TopicStatsModel, StatsBucketModel, LabelCountsModel, TopicChangeModel } from '../graphql/model.ts';
+import type { GatewayContext } from '../graphql/context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO 8601 date-time in UTC, e.g. 2026-11-26T08:00:00.000Z. */
+  DateTime: { input: Date; output: Date | string | number; }
+};
+
+export type Author = {
+  __typename?: 'Author';
+  id: Scalars['ID']['output'];
+  username: Scalars['String']['output'];
+};
+
+export type CreateTopicInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  rule: Scalars['String']['input'];
+  slug: Scalars['ID']['input'];
+};
+
+export type DeletedTopic = {
+  __typename?: 'DeletedTopic';
+  slug: Scalars['ID']['output'];
+};
+
+/** The model's label for a post. */
+export type Label =
+  | 'NON_TRAFFIC'
+  | 'TRAFFIC';
+
+export type LabelCounts = {
+  __typename?: 'LabelCounts';
+  nonTraffic: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  traffic: Scalars['Int']['output'];
+};
+
+export type ModelInfo = {
+  __typename?: 'ModelInfo';
+  name: Scalars['String']['output'];
+  version: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Admins only. Returns once the topic is usable. */
+  createTopic: Topic;
+  /** Admins only. Subscribers of the topic get a clean end of their subscription. */
+  deleteTopic: DeletedTopic;
+  /** Admins only. */
+  updateTopic: Topic;
+};
+
+
+export type MutationCreateTopicArgs = {
+  input: CreateTopicInput;
+};
+
+
+export type MutationDeleteTopicArgs = {
+  slug: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateTopicArgs = {
+  input: UpdateTopicInput;
+  slug: Scalars['ID']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  topic: Maybe<Topic>;
+  /** Posts per minute per label over the last `window` minutes (1-1440). */
+  topicStats: TopicStats;
+  /** Every topic, by slug. */
+  topics: Array<Topic>;
+  /** Recent classified posts of a topic, newest first. `first` is 1-100. */
+  tweets: TweetConnection;
+  /** Checks a rule without saving anything (for rule editors). */
+  validateRule: RuleValidation;
+};
+
+
+export type QueryTopicArgs = {
+  slug: Scalars['ID']['input'];
+};
+
+
+export type QueryTopicStatsArgs = {
+  topic: Scalars['ID']['input'];
+  window?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTweetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  labels?: InputMaybe<Array<Label>>;
+  topic: Scalars['ID']['input'];
+};
+
+
+export type QueryValidateRuleArgs = {
+  rule: Scalars['String']['input'];
+};
+
+/** The outcome of checking a rule. */
+export type RuleValidation = {
+  __typename?: 'RuleValidation';
+  message: Maybe<Scalars['String']['output']>;
+  ok: Scalars['Boolean']['output'];
+  /** 0-based character position of the problem, when not ok. */
+  position: Maybe<Scalars['Int']['output']>;
+};
+
+/** Posts counted in one minute. */
+export type StatsBucket = {
+  __typename?: 'StatsBucket';
+  /** Start of the minute. */
+  minute: Scalars['DateTime']['output'];
+  nonTraffic: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  traffic: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A fresh figure every second. */
+  topicStats: TopicStats;
+  /** Every topic creation, update and deletion. */
+  topicsChanged: TopicChange;
+  /**
+   * Each new classified post of `topic` (optionally only these labels). With
+   * `after` (a cursor), first replays the posts after it that are still in the
+   * server's history, so a reconnecting client misses nothing.
+   */
+  tweetAdded: Tweet;
+};
+
+
+export type SubscriptionTopicStatsArgs = {
+  topic: Scalars['ID']['input'];
+  window?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionTweetAddedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<Label>>;
+  topic: Scalars['ID']['input'];
+};
+
+/** A user topic: posts whose text matches `rule` are delivered to it. */
+export type Topic = {
+  __typename?: 'Topic';
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** A rule in Tweetream's subset of X's filtered-stream syntax (docs/RULES.md). */
+  rule: Scalars['String']['output'];
+  /** 2-63 lowercase letters, digits and single hyphens. */
+  slug: Scalars['ID']['output'];
+  status: TopicStatus;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type TopicChange = {
+  __typename?: 'TopicChange';
+  kind: TopicChangeKind;
+  slug: Scalars['ID']['output'];
+  /** The topic after the change; null when deleted. */
+  topic: Maybe<Topic>;
+};
+
+export type TopicChangeKind =
+  | 'CREATED'
+  | 'DELETED'
+  | 'UPDATED';
+
+export type TopicStats = {
+  __typename?: 'TopicStats';
+  /** One bucket per minute of the window, oldest first, including empty minutes. */
+  buckets: Array<StatsBucket>;
+  topic: Scalars['ID']['output'];
+  /** Sums over the window. */
+  totals: LabelCounts;
+  /** Length of the window in minutes. */
+  window: Scalars['Int']['output'];
+};
+
+/** Where a topic stands between the catalogue and Kafka. */
+export type TopicStatus =
+  /** Usable: posts that match its rule are delivered. */
+  | 'ACTIVE'
+  /** Being deleted. */
+  | 'DELETING'
+  /** Being created; not yet usable. */
+  | 'PENDING';
+
+/** A classified post as delivered to one topic. */
+export type Tweet = {
+  __typename?: 'Tweet';
+  author: Author;
+  /** When the classifier labelled it (epoch milliseconds). */
+  classifiedAt: Scalars['Float']['output'];
+  cleanText: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Opaque position of this post in its topic's stream, for `tweets(after:)` and `tweetAdded(after:)`. */
+  cursor: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** When the streamer took the post in (epoch milliseconds). */
+  ingestedAt: Scalars['Float']['output'];
+  label: Label;
+  lang: Scalars['String']['output'];
+  model: ModelInfo;
+  /** Model confidence in `label`, 0 to 1. */
+  score: Scalars['Float']['output'];
+  /** The original text. Render it as text, never as HTML. */
+  text: Scalars['String']['output'];
+  /** The topic (slug) it was delivered to. */
+  topic: Scalars['ID']['output'];
+  /** Every topic the post matched. */
+  topics: Array<Scalars['ID']['output']>;
+};
+
+/** Recent posts, newest first. */
+export type TweetConnection = {
+  __typename?: 'TweetConnection';
+  edges: Array<TweetEdge>;
+  pageInfo: PageInfo;
+};
+
+export type TweetEdge = {
+  __typename?: 'TweetEdge';
+  cursor: Scalars['String']['output'];
+  node: Tweet;
+};
+
+export type UpdateTopicInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  rule?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Author: ResolverTypeWrapper<Author>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateTopicInput: CreateTopicInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedTopic: ResolverTypeWrapper<DeletedTopic>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Label: Label;
+  LabelCounts: ResolverTypeWrapper<LabelCountsModel>;
+  ModelInfo: ResolverTypeWrapper<ModelInfo>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RuleValidation: ResolverTypeWrapper<RuleValidation>;
+  StatsBucket: ResolverTypeWrapper<StatsBucketModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Topic: ResolverTypeWrapper<TopicRecord>;
+  TopicChange: ResolverTypeWrapper<TopicChangeModel>;
+  TopicChangeKind: TopicChangeKind;
+  TopicStats: ResolverTypeWrapper<TopicStatsModel>;
+  TopicStatus: TopicStatus;
+  Tweet: ResolverTypeWrapper<HubItem>;
+  TweetConnection: ResolverTypeWrapper<TweetPage>;
+  TweetEdge: ResolverTypeWrapper<Omit<TweetEdge, 'node'> & { node: ResolversTypes['Tweet'] }>;
+  UpdateTopicInput: UpdateTopicInput;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Author: Author;
+  Boolean: Scalars['Boolean']['output'];
+  CreateTopicInput: CreateTopicInput;
+  DateTime: Scalars['DateTime']['output'];
+  DeletedTopic: DeletedTopic;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  LabelCounts: LabelCountsModel;
+  ModelInfo: ModelInfo;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RuleValidation: RuleValidation;
+  StatsBucket: StatsBucketModel;
+  String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  Topic: TopicRecord;
+  TopicChange: TopicChangeModel;
+  TopicStats: TopicStatsModel;
+  Tweet: HubItem;
+  TweetConnection: TweetPage;
+  TweetEdge: Omit<TweetEdge, 'node'> & { node: ResolversParentTypes['Tweet'] };
+  UpdateTopicInput: UpdateTopicInput;
+};
+
+export type AuthorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Author'] = ResolversParentTypes['Author']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeletedTopicResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeletedTopic'] = ResolversParentTypes['DeletedTopic']> = {
+  slug?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type LabelCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LabelCounts'] = ResolversParentTypes['LabelCounts']> = {
+  nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ModelInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ModelInfo'] = ResolversParentTypes['ModelInfo']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createTopic?: Resolver<ResolversTypes['Topic'], ParentType, ContextType, RequireFields<MutationCreateTopicArgs, 'input'>>;
+  deleteTopic?: Resolver<ResolversTypes['DeletedTopic'], ParentType, ContextType, RequireFields<MutationDeleteTopicArgs, 'slug'>>;
+  updateTopic?: Resolver<ResolversTypes['Topic'], ParentType, ContextType, RequireFields<MutationUpdateTopicArgs, 'input' | 'slug'>>;
+};
+
+export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  topic?: Resolver<Maybe<ResolversTypes['Topic']>, ParentType, ContextType, RequireFields<QueryTopicArgs, 'slug'>>;
+  topicStats?: Resolver<ResolversTypes['TopicStats'], ParentType, ContextType, RequireFields<QueryTopicStatsArgs, 'topic' | 'window'>>;
+  topics?: Resolver<Array<ResolversTypes['Topic']>, ParentType, ContextType>;
+  tweets?: Resolver<ResolversTypes['TweetConnection'], ParentType, ContextType, RequireFields<QueryTweetsArgs, 'first' | 'topic'>>;
+  validateRule?: Resolver<ResolversTypes['RuleValidation'], ParentType, ContextType, RequireFields<QueryValidateRuleArgs, 'rule'>>;
+};
+
+export type RuleValidationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RuleValidation'] = ResolversParentTypes['RuleValidation']> = {
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type StatsBucketResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatsBucket'] = ResolversParentTypes['StatsBucket']> = {
+  minute?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  topicStats?: SubscriptionResolver<ResolversTypes['TopicStats'], "topicStats", ParentType, ContextType, RequireFields<SubscriptionTopicStatsArgs, 'topic' | 'window'>>;
+  topicsChanged?: SubscriptionResolver<ResolversTypes['TopicChange'], "topicsChanged", ParentType, ContextType>;
+  tweetAdded?: SubscriptionResolver<ResolversTypes['Tweet'], "tweetAdded", ParentType, ContextType, RequireFields<SubscriptionTweetAddedArgs, 'topic'>>;
+};
+
+export type TopicResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Topic'] = ResolversParentTypes['Topic']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TopicStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type TopicChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TopicChange'] = ResolversParentTypes['TopicChange']> = {
+  kind?: Resolver<ResolversTypes['TopicChangeKind'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  topic?: Resolver<Maybe<ResolversTypes['Topic']>, ParentType, ContextType>;
+};
+
+export type TopicStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TopicStats'] = ResolversParentTypes['TopicStats']> = {
+  buckets?: Resolver<Array<ResolversTypes['StatsBucket']>, ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['LabelCounts'], ParentType, ContextType>;
+  window?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TweetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Tweet'] = ResolversParentTypes['Tweet']> = {
+  author?: Resolver<ResolversTypes['Author'], ParentType, ContextType>;
+  classifiedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  cleanText?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ingestedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['Label'], ParentType, ContextType>;
+  lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['ModelInfo'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  topics?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type TweetConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetConnection'] = ResolversParentTypes['TweetConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TweetEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TweetEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetEdge'] = ResolversParentTypes['TweetEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Tweet'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GatewayContext> = {
+  Author?: AuthorResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  DeletedTopic?: DeletedTopicResolvers<ContextType>;
+  LabelCounts?: LabelCountsResolvers<ContextType>;
+  ModelInfo?: ModelInfoResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RuleValidation?: RuleValidationResolvers<ContextType>;
+  StatsBucket?: StatsBucketResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Topic?: TopicResolvers<ContextType>;
+  TopicChange?: TopicChangeResolvers<ContextType>;
+  TopicStats?: TopicStatsResolvers<ContextType>;
+  Tweet?: TweetResolvers<ContextType>;
+  TweetConnection?: TweetConnectionResolvers<ContextType>;
+  TweetEdge?: TweetEdgeResolvers<ContextType>;
+};
+

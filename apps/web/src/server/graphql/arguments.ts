@@ -1,0 +1,64 @@
+// Checks of argument values the schema's types cannot express.
+import type { PostLabel } from "@tweetream/shared";
+import { SLUG_PATTERN } from "@tweetream/shared";
+import type { Label } from "../generated/graphql.ts";
+import { isValidCursor } from "../hub/index.ts";
+import { badUserInput, gatewayError } from "./errors.ts";
+import { postLabel } from "./labels.ts";
+import type { GatewayServices } from "./gateway-services.ts";
+
+/** Most posts one `tweets` page may ask for. */
+export const MAX_PAGE_SIZE = 100;
+/** Longest `topicStats` window in minutes (one day). */
+export const MAX_STATS_WINDOW = 1440;
+/** How long a request waits for a just-created topic to reach this process. */
+export const LIVE_TOPIC_WAIT_MS = 10_000;
+
+export function checkPageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput("first", `first must be from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
+  }
+  return first;
+}
+
+export function checkStatsWindow(window: number): number {
+  if (!Number.isInteger(window) || window < 1 || window > MAX_STATS_WINDOW) {
+    throw badUserInput(
+      "window",
+      `window must be from 1 to ${MAX_STATS_WINDOW} minutes, got ${window}`,
+    );
+  }
+  return window;
+}
+
+/** The cursor, or undefined for none; throws BAD_USER_INPUT for one this server never issued. */
+export function checkCursor(after: string | null | undefined): string | undefined {
+  if (after === null || after === undefined) return undefined;
+  if (!isValidCursor(after)) {
+    throw badUserInput("after", "after must be a cursor from a previous Tweet or page");
+  }
+  return after;
+}
+
+/** The labels to keep, or undefined for all of them (no list, or an empty one). */
+export function labelFilter(
+  labels: readonly Label[] | null | undefined,
+): readonly PostLabel[] | undefined {
+  if (!labels || labels.length === 0) return undefined;
+  return [...new Set(labels.map(postLabel))];
+}
+
+/**
+ * Resolves once `slug` is a topic this process serves. A topic that the
+ * catalogue has but this process's follower has not applied yet (created a
+ * moment ago, perhaps through another process) is waited for; anything else
+ * is NOT_FOUND.
+ */
+export async function requireLiveTopic(services: GatewayServices, slug: string): Promise<void> {
+  if (services.live.has(slug)) return;
+  const notFound = () => gatewayError("NOT_FOUND", `there is no topic with the slug ${slug}`);
+  if (!SLUG_PATTERN.test(slug)) throw notFound();
+  const record = await services.topics.get(slug);
+  if (!record || record.status === "DELETING") throw notFound();
+  if (!(await services.live.waitUntilLive(slug, LIVE_TOPIC_WAIT_MS))) throw notFound();
+}

@@ -1,0 +1,123 @@
+// The GraphQL gateway: one schema served by Apollo Server 5 over HTTP and by
+// graphql-ws over WebSocket, both at /graphql on the web server's port.
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "@tweetream/shared";
+import { AdminAuth, requireValidCredentials } from "./admin-auth.ts";
+import type { GatewayContext } from "./context.ts";
+import { formatGatewayError } from "./errors.ts";
+import type { GatewayServices } from "./gateway-services.ts";
+import { createGraphQLHttpHandler } from "./http-handler.ts";
+import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
+import { createGatewaySchema } from "./schema.ts";
+import { createGraphQLWsServer } from "./ws-server.ts";
+
+export interface GatewayOptions {
+  services: GatewayServices;
+  /** The server the gateway is mounted on; drained by Apollo at stop. */
+  httpServer: Server;
+  adminToken: string;
+  limits: GraphQLLimits;
+  /** NODE_ENV=production: no stack traces, no field suggestions, introspection off by default. */
+  production: boolean;
+  introspection: boolean;
+  /** How long open HTTP requests get at stop before their connections are cut. */
+  drainTimeoutMs: number;
+  logger: Logger;
+}
+
+export interface Gateway {
+  /** Serves an HTTP request for /graphql. */
+  handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Takes over a WebSocket upgrade for /graphql. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open WebSockets. */
+  readonly connections: number;
+  /** Closes every WebSocket with 1001 and waits for them (at most `timeoutMs`). */
+  closeWebSockets(timeoutMs: number): Promise<void>;
+  /** Stops Apollo, which stops the HTTP server accepting and drains it (drainTimeoutMs). */
+  stop(): Promise<void>;
+}
+
+/** Builds the schema, starts Apollo Server and graphql-ws; call `stop` to drain them. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { services, limits, production, logger } = options;
+  const auth = new AdminAuth(options.adminToken);
+  const schema = createGatewaySchema();
+  const protection = createQueryProtection(limits, { production });
+  const apolloLogger = logger.child({ component: "apollo" });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    ...protection.apollo,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer: options.httpServer,
+        stopGracePeriodMillis: options.drainTimeoutMs,
+      }),
+      ...protection.apollo.plugins,
+    ],
+    nodeEnv: production ? "production" : "development",
+    // The web server owns SIGINT/SIGTERM and stops Apollo itself, in order;
+    // Apollo's own handlers (on outside tests) would stop it a second time and
+    // re-raise the signal, and the two stops wait on each other.
+    stopOnTerminationSignals: false,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    logger: {
+      debug: (message: string) => {
+        apolloLogger.debug(message);
+      },
+      info: (message: string) => {
+        apolloLogger.info(message);
+      },
+      warn: (message: string) => {
+        apolloLogger.warn(message);
+      },
+      error: (message: string) => {
+        apolloLogger.error(message);
+      },
+    },
+    formatError: (formatted, error) =>
+      formatGatewayError(formatted, unwrapResolverError(error), { production, logger }),
+  });
+  await apollo.start();
+
+  const handleHttp = createGraphQLHttpHandler({
+    apollo,
+    maxBodyBytes: limits.maxBodyBytes,
+    logger,
+    context: (request) => {
+      const { admin } = requireValidCredentials(
+        auth.fromAuthorization(request.headers.authorization),
+      );
+      return Promise.resolve({ services, admin });
+    },
+  });
+  const ws = createGraphQLWsServer({
+    schema,
+    services,
+    auth,
+    limits,
+    protection,
+    introspection: options.introspection,
+    production,
+    logger,
+  });
+
+  return {
+    handleHttp,
+    handleUpgrade: (request, socket, head) => {
+      ws.handleUpgrade(request, socket, head);
+    },
+    get connections() {
+      return ws.connections;
+    },
+    closeWebSockets: (timeoutMs) => ws.close(timeoutMs),
+    stop: () => apollo.stop(),
+  };
+}

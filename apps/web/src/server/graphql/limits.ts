@@ -1,0 +1,68 @@
+// Query limits, one configuration for both transports: graphql-armor's Apollo
+// plugin form for HTTP, and its validation rules for graphql-ws, which Apollo
+// never sees. The token limit is graphql-js's own parser option on both
+// (armor's token plugin throws from a hook, which Apollo answers with a 500).
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { ValidationRule } from "graphql";
+
+/** The limits of docs/API.md, "Limits" (env GRAPHQL_*). */
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  /** Largest HTTP body and WebSocket message, in bytes. */
+  maxBodyBytes: number;
+  /** Most concurrent subscriptions on one WebSocket. */
+  maxSubscriptionsPerConnection: number;
+  /** Most concurrent WebSockets from one client address. */
+  maxConnectionsPerIp: number;
+  /**
+   * Header holding the client address when a trusted proxy sets it (e.g.
+   * `x-real-ip`); undefined to use the TCP peer address.
+   */
+  clientIpHeader?: string | undefined;
+  /** How long a WebSocket may wait before `connection_init`, in ms. */
+  connectionInitWaitTimeoutMs: number;
+}
+
+export interface QueryProtection {
+  /** Spread into the ApolloServer configuration. */
+  apollo: {
+    plugins: ApolloServerPlugin[];
+    validationRules: ValidationRule[];
+    allowBatchedHttpRequests: false;
+    parseOptions: { maxLexicalTokens: number };
+  };
+  /** The same checks as validation rules, for graphql-ws. */
+  validationRules: ValidationRule[];
+  /** For `parse(source, { maxLexicalTokens })`. */
+  maxTokens: number;
+}
+
+/** graphql-armor configured with `limits`; field suggestions are hidden in production. */
+export function createQueryProtection(
+  limits: GraphQLLimits,
+  options: { production: boolean },
+): QueryProtection {
+  const { plugins, validationRules, allowBatchedHttpRequests } = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    costLimit: { maxCost: limits.maxCost },
+    maxAliases: { n: limits.maxAliases },
+    maxDirectives: { n: limits.maxDirectives },
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: options.production },
+  }).protect();
+  return {
+    apollo: {
+      plugins,
+      validationRules,
+      allowBatchedHttpRequests,
+      parseOptions: { maxLexicalTokens: limits.maxTokens },
+    },
+    validationRules,
+    maxTokens: limits.maxTokens,
+  };
+}

@@ -1,0 +1,40 @@
+// Field resolvers of the types whose parents are our own objects (codegen's
+// mappers): a Tweet is a HubItem, stats buckets are the hub's counts.
+import type { Resolvers } from "../generated/graphql.ts";
+import { graphqlLabel } from "./labels.ts";
+
+export const typeResolvers: Resolvers = {
+  Tweet: {
+    id: (item) => item.post.id,
+    topic: (item) => item.slug,
+    text: (item) => item.post.text,
+    cleanText: (item) => item.post.cleanText,
+    author: (item) => item.post.author,
+    createdAt: (item) => item.post.createdAt,
+    lang: (item) => item.post.lang,
+    topics: (item) => item.post.topics,
+    label: (item) => graphqlLabel(item.post.label),
+    score: (item) => item.post.score,
+    model: (item) => item.post.model,
+    ingestedAt: (item) => item.post.ingestedAt,
+    classifiedAt: (item) => item.post.classifiedAt,
+    cursor: (item) => item.cursor,
+  },
+
+  TweetConnection: {
+    edges: (page) => page.items.map((item) => ({ cursor: item.cursor, node: item })),
+    pageInfo: (page) => ({
+      hasNextPage: page.hasNextPage,
+      endCursor: page.items.at(-1)?.cursor ?? null,
+    }),
+  },
+
+  StatsBucket: {
+    minute: (bucket) => bucket.minute,
+    total: (bucket) => bucket.traffic + bucket.nonTraffic,
+  },
+
+  LabelCounts: {
+    total: (counts) => counts.traffic + counts.nonTraffic,
+  },
+};

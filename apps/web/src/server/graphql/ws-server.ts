@@ -1,0 +1,191 @@
+// GraphQL over WebSocket (graphql-ws protocol) at /graphql, on a `ws` server
+// that shares the HTTP server's port. Parsing and validation happen here, with
+// the same limits as HTTP, because Apollo never sees these operations.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Logger } from "@tweetream/shared";
+import type { AdminAuth } from "./admin-auth.ts";
+import { clientAddress } from "./client-address.ts";
+import type { GatewayContext } from "./context.ts";
+import { formatGatewayError, gatewayError } from "./errors.ts";
+import type { GatewayServices } from "./gateway-services.ts";
+import type { GraphQLLimits, QueryProtection } from "./limits.ts";
+
+/**
+ * Close code for a client address that already has the most WebSockets
+ * allowed: 1013 "Try Again Later" (RFC 6455 registry), so graphql-ws clients
+ * retry with back-off instead of giving up.
+ */
+export const TOO_MANY_CONNECTIONS_CLOSE_CODE = 1013;
+
+export interface GraphQLWsServerOptions {
+  schema: GraphQLSchema;
+  services: GatewayServices;
+  auth: AdminAuth;
+  limits: GraphQLLimits;
+  protection: QueryProtection;
+  introspection: boolean;
+  production: boolean;
+  logger: Logger;
+}
+
+export interface GraphQLWsServer {
+  /** Takes over an HTTP upgrade request for /graphql. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open WebSockets. */
+  readonly connections: number;
+  /** Closes every WebSocket with 1001 (Going away) and waits until they are closed (or `timeoutMs`). */
+  close(timeoutMs: number): Promise<void>;
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/** Starts graphql-ws on a `ws` server that only takes upgrades handed to it. */
+export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLWsServer {
+  const { schema, services, auth, limits, protection, logger } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  const perAddress = new Map<string, number>();
+  const rules: readonly ValidationRule[] = [
+    ...specifiedRules,
+    ...protection.validationRules,
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  const format = (error: GraphQLError): GraphQLFormattedError =>
+    formatGatewayError(error.toJSON(), error.originalError ?? error, {
+      production: options.production,
+      logger,
+    });
+
+  const server = useServer<Record<string, unknown>, { admin: boolean }>(
+    {
+      schema,
+      connectionInitWaitTimeout: limits.connectionInitWaitTimeoutMs,
+      isProd: options.production,
+      onConnect: (ctx) => {
+        const credentials = auth.fromConnectionParams(ctx.connectionParams);
+        // Anonymous clients may subscribe (the API is public to read); a
+        // client that sends credentials must send good ones (4403 otherwise).
+        if (credentials.kind === "malformed" || credentials.kind === "wrong") return false;
+        ctx.extra.admin = credentials.kind === "admin";
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has already registered this operation, hence ">".
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            gatewayError(
+              "LIMIT_EXCEEDED",
+              `at most ${limits.maxSubscriptionsPerConnection} operations may run at once on one connection`,
+            ),
+          ];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxLexicalTokens: protection.maxTokens });
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
+          throw error;
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
+        const contextValue: GatewayContext = { services, admin: ctx.extra.admin === true };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return;
+        return {
+          ...result,
+          errors: result.errors.map((error) =>
+            // Errors without an original are the request's own (e.g. variable coercion).
+            error.originalError || error.extensions.code !== undefined
+              ? format(error)
+              : format(withCode(error, "BAD_USER_INPUT")),
+          ),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+    },
+    wss,
+  );
+
+  const release = (address: string) => {
+    const count = (perAddress.get(address) ?? 1) - 1;
+    if (count <= 0) perAddress.delete(address);
+    else perAddress.set(address, count);
+  };
+
+  return {
+    handleUpgrade(request, socket, head) {
+      wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+        const address = clientAddress(request, limits.clientIpHeader);
+        const count = perAddress.get(address) ?? 0;
+        if (count >= limits.maxConnectionsPerIp) {
+          ws.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, "Too many connections from this address");
+          return;
+        }
+        perAddress.set(address, count + 1);
+        ws.once("close", () => {
+          release(address);
+        });
+        wss.emit("connection", ws, request);
+      });
+    },
+    get connections() {
+      return wss.clients.size;
+    },
+    async close(timeoutMs) {
+      const sockets = [...wss.clients];
+      const closed = Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === ws.CLOSED) resolve();
+              else
+                ws.once("close", () => {
+                  resolve();
+                });
+            }),
+        ),
+      );
+      await server.dispose();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => {
+          resolve("timeout");
+        }, timeoutMs);
+      });
+      if ((await Promise.race([closed, timeout])) === "timeout") {
+        logger.warn({ sockets: wss.clients.size }, "WebSockets did not close in time; terminating");
+        for (const ws of sockets) ws.terminate();
+      }
+      clearTimeout(timer);
+    },
+  };
+}

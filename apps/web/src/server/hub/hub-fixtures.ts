@@ -1,0 +1,26 @@
+// Test data for the hub's tests (not used by the server).
+import type { ClassifiedPost, PostLabel } from "@tweetream/shared";
+
+/** A valid classified post with id `id` and label `label`. */
+export function classifiedPost(
+  id: string,
+  label: PostLabel = "traffic",
+  topic = "jakarta-traffic",
+): ClassifiedPost {
+  return {
+    v: 1,
+    id,
+    source: "synthetic",
+    text: `Macet parah di Jl. Sudirman (${id})`,
+    cleanText: "macet parah jalan sudirman",
+    author: { id: "42", username: "warga_jkt" },
+    createdAt: "2026-11-26T08:00:00.000Z",
+    lang: "id",
+    topics: [topic],
+    ingestedAt: 1_795_000_000_000,
+    label,
+    score: 0.9,
+    model: { name: "traffic-nb", version: "1" },
+    classifiedAt: 1_795_000_000_100,
+  };
+}

@@ -1,0 +1,345 @@
+// TweetHub against a real Kafka broker (the web project's global setup starts one).
+import {
+  ClassifiedPost,
+  coreTopicSpecs,
+  createKafkaClient,
+  createLogger,
+  DEAD_LETTER_HEADERS,
+  encodeMessage,
+  topicNames,
+  type Consumer,
+  type KafkaClient,
+  type PostLabel,
+  type Producer,
+} from "@tweetream/shared";
+import { uniqueName, waitFor } from "@tweetream/shared/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { classifiedPost } from "./hub-fixtures.ts";
+import { TweetHub, type HubItem } from "./tweet-hub.ts";
+
+const logger = createLogger("hub-test", "warn");
+const topics = topicNames(uniqueName("hub"));
+const MINUTE = 60_000;
+let kafka: KafkaClient;
+let producer: Producer;
+const hubs: TweetHub[] = [];
+const consumers: Consumer[] = [];
+
+beforeAll(async () => {
+  kafka = createKafkaClient({
+    brokers: inject("kafkaBrokers").split(","),
+    clientId: uniqueName("hub-test"),
+    logger,
+    topics,
+  });
+  await kafka.ensureTopics(coreTopicSpecs(topics, { partitions: 1, replicationFactor: 1 }));
+  producer = await kafka.createProducer();
+});
+
+afterAll(async () => {
+  await Promise.all([...hubs, ...consumers].map((h) => h.stop()));
+  await kafka.close();
+});
+
+/** Creates the user topic of `slug`. */
+async function createTopic(slug: string, partitions = 3): Promise<void> {
+  await kafka.ensureTopics([{ topic: topics.user(slug), partitions, replicationFactor: 1 }]);
+}
+
+const labelOf = (i: number): PostLabel => (i % 3 === 0 ? "traffic" : "non_traffic");
+
+/** Writes posts `${prefix}-${from}` .. `${prefix}-${to - 1}` to the topic of `slug`. */
+async function writePosts(slug: string, prefix: string, from: number, to: number): Promise<void> {
+  const records = [];
+  for (let i = from; i < to; i++) {
+    const post = classifiedPost(`${prefix}-${i}`, labelOf(i), slug);
+    records.push({
+      topic: topics.user(slug),
+      key: post.id,
+      value: encodeMessage(ClassifiedPost, post),
+    });
+  }
+  await producer.send(records);
+}
+
+function newHub(historyPerTopic = 1000, statsReadBackPerTopic?: number): TweetHub {
+  const hub = new TweetHub({ kafka, logger, historyPerTopic, statsReadBackPerTopic });
+  hubs.push(hub);
+  return hub;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const idsOf = (items: readonly HubItem[]) => items.map((i) => i.post.id);
+
+/** Every item of a topic's history, page by page, newest first. */
+function allPages(hub: TweetHub, slug: string, labels?: PostLabel[]): HubItem[] {
+  const items: HubItem[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = hub.history(slug, { first: 7, labels, ...(after ? { after } : {}) });
+    items.push(...page.items);
+    if (!page.hasNextPage) return items;
+    after = page.items.at(-1)?.cursor;
+  }
+}
+
+describe("TweetHub", () => {
+  it("fans each post out as one object to 1,000 subscribers, pages history, resumes and counts", async () => {
+    const slug = uniqueName("fan");
+    await createTopic(slug);
+    const hub = newHub();
+    await hub.start(new Set([slug]));
+
+    const received = Array.from({ length: 1000 }, () => [] as HubItem[]);
+    let ended = 0;
+    const onEnd = () => ended++;
+    for (const items of received) hub.subscribe(slug, (item) => items.push(item), onEnd);
+    hub.subscribe(
+      slug,
+      () => {
+        throw new Error("a broken subscriber");
+      },
+      onEnd,
+    );
+    expect(hub.subscriberCount).toBe(1001);
+
+    await writePosts(slug, "fan", 0, 30);
+    await waitFor(() => (received.every((items) => items.length >= 30) ? true : undefined), {
+      what: "30 posts at every subscriber",
+    });
+    const [first] = received;
+    for (const items of received) {
+      expect(items).toHaveLength(30);
+      for (const [i, item] of items.entries()) expect(item).toBe(first?.[i]);
+    }
+    expect(new Set(idsOf(first ?? []))).toEqual(
+      new Set(Array.from({ length: 30 }, (_, i) => `fan-${i}`)),
+    );
+
+    const newestFirst = allPages(hub, slug);
+    expect(newestFirst).toHaveLength(30);
+    expect(new Set(idsOf(newestFirst)).size).toBe(30);
+    const timestamps = newestFirst.map((item) => item.timestamp);
+    expect(timestamps).toEqual([...timestamps].sort((a, b) => b - a));
+    const traffic = allPages(hub, slug, ["traffic"]);
+    expect(traffic).toHaveLength(10);
+    expect(traffic.every((item) => item.post.label === "traffic")).toBe(true);
+
+    const tenth = newestFirst[9];
+    if (!tenth) throw new Error("missing item");
+    expect(idsOf(hub.since(slug, tenth.cursor))).toEqual(idsOf(newestFirst.slice(0, 9)).reverse());
+    expect(
+      hub.since(slug, tenth.cursor, ["traffic"]).every((i) => i.post.label === "traffic"),
+    ).toBe(true);
+    expect(() => hub.since(slug, "not-a-cursor")).toThrow(RangeError);
+
+    const now = Date.now();
+    const stats = hub.stats(slug, 5, now);
+    expect(stats.buckets).toHaveLength(5);
+    expect(stats.buckets.at(-1)?.minute).toBe(Math.floor(now / MINUTE) * MINUTE);
+    expect(stats.totals).toEqual({ traffic: 10, nonTraffic: 20 });
+
+    await hub.stop();
+    expect(ended).toBe(1001);
+    expect(hub.subscriberCount).toBe(0);
+    expect(hub.history(slug, { first: 10 }).items).toEqual([]);
+  });
+
+  it("dead-letters a malformed record and keeps going", async () => {
+    const slug = uniqueName("bad");
+    await createTopic(slug, 1);
+    const hub = newHub();
+    await hub.start(new Set([slug]));
+    const seen: HubItem[] = [];
+    hub.subscribe(
+      slug,
+      (item) => seen.push(item),
+      () => undefined,
+    );
+
+    await producer.send([{ topic: topics.user(slug), key: "garbage", value: "{not json" }]);
+    await writePosts(slug, "ok", 0, 1);
+    await waitFor(() => (seen.length >= 1 ? true : undefined), { what: "the valid post" });
+    expect(idsOf(seen)).toEqual(["ok-0"]);
+
+    const letters: string[] = [];
+    consumers.push(
+      await kafka.startConsumer({
+        groupId: uniqueName("dlq"),
+        topics: [topics.deadLetter],
+        fromBeginning: true,
+        decode: (raw) => raw,
+        onBatch: async (records) => {
+          for (const { value } of records) {
+            if (value.headers[DEAD_LETTER_HEADERS.topic] === topics.user(slug)) {
+              letters.push(value.headers[DEAD_LETTER_HEADERS.reason] ?? "");
+            }
+          }
+        },
+      }),
+    );
+    await waitFor(() => (letters.length >= 1 ? true : undefined), { what: "the dead letter" });
+    expect(letters).toEqual(["invalid-json"]);
+  });
+
+  it("warms history and stats from Kafka at start, without replaying them live", async () => {
+    const slug = uniqueName("warm");
+    await createTopic(slug, 2);
+    // Five sends with pauses: the last twenty posts are the newest by timestamp.
+    for (let batch = 0; batch < 5; batch++) {
+      await writePosts(slug, "warm", batch * 10, batch * 10 + 10);
+      await sleep(5);
+    }
+    const hub = newHub(20);
+    await hub.start(new Set([slug]));
+    const live: HubItem[] = [];
+    hub.subscribe(
+      slug,
+      (item) => live.push(item),
+      () => undefined,
+    );
+
+    const history = allPages(hub, slug);
+    expect(new Set(idsOf(history))).toEqual(
+      new Set(Array.from({ length: 20 }, (_, i) => `warm-${30 + i}`)),
+    );
+    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 17, nonTraffic: 33 });
+
+    await writePosts(slug, "fresh", 0, 1);
+    await waitFor(() => (live.length >= 1 ? true : undefined), { what: "a live post" });
+    expect(idsOf(live)).toEqual(["fresh-0"]);
+    expect(hub.history(slug, { first: 1 }).items[0]).toBe(live[0]);
+    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 18, nonTraffic: 33 });
+
+    // A smaller stats read-back: each partition starts at its last 20 records (for history).
+    const bounded = newHub(20, 10);
+    await bounded.start(new Set([slug]));
+    const perPartition = await kafka.offsetRanges(topics.user(slug));
+    const expected = perPartition.reduce((sum, p) => sum + Math.min(Number(p.high), 20), 0);
+    expect(expected).toBeLessThan(51);
+    const totals = bounded.stats(slug, 60).totals;
+    expect(totals.traffic + totals.nonTraffic).toBe(expected);
+    expect(idsOf(bounded.history(slug, { first: 20 }).items)).toEqual(
+      idsOf(hub.history(slug, { first: 20 }).items),
+    );
+  });
+
+  it("follows topic changes without losing or repeating posts of the topics that stay", async () => {
+    const keep = uniqueName("keep");
+    const added = uniqueName("added");
+    const later = uniqueName("later");
+    const gone = uniqueName("gone");
+    await Promise.all([keep, added, later, gone].map((slug) => createTopic(slug)));
+    await writePosts(added, "early", 0, 5);
+    const hub = newHub();
+    await hub.start(new Set([keep, gone]));
+
+    const kept: string[] = [];
+    hub.subscribe(
+      keep,
+      (item) => kept.push(item.post.id),
+      () => undefined,
+    );
+    let goneEnded = 0;
+    hub.subscribe(
+      gone,
+      () => undefined,
+      () => goneEnded++,
+    );
+    await writePosts(gone, "gone", 0, 3);
+
+    // Posts keep coming to `keep` while the consumer restarts twice.
+    let sent = 0;
+    const producing = new AbortController();
+    const loop = (async () => {
+      while (!producing.signal.aborted) {
+        await writePosts(keep, "keep", sent, sent + 2);
+        sent += 2;
+        await sleep(20);
+      }
+    })();
+    await waitFor(() => (kept.length >= 6 ? true : undefined), { what: "posts before the change" });
+
+    const first = hub.setTopics(new Set([keep, added]));
+    expect(goneEnded).toBe(1);
+    expect(hub.history(gone, { first: 10 }).items).toEqual([]);
+    const second = hub.setTopics(new Set([keep, added, later]));
+    const sentBefore = sent;
+    await Promise.all([first, second]);
+    expect(sent).toBeGreaterThan(sentBefore); // posts were written during the restarts
+
+    expect(idsOf(allPages(hub, added)).sort()).toEqual(
+      Array.from({ length: 5 }, (_, i) => `early-${i}`),
+    );
+    const addedLive: string[] = [];
+    const laterLive: string[] = [];
+    hub.subscribe(
+      added,
+      (item) => addedLive.push(item.post.id),
+      () => undefined,
+    );
+    hub.subscribe(
+      later,
+      (item) => laterLive.push(item.post.id),
+      () => undefined,
+    );
+    await writePosts(added, "added", 0, 3);
+    await writePosts(later, "later", 0, 2);
+    await waitFor(() => (addedLive.length >= 3 && laterLive.length >= 2 ? true : undefined), {
+      what: "posts of the added topics",
+    });
+    expect(addedLive.sort()).toEqual(["added-0", "added-1", "added-2"]);
+    expect(laterLive.sort()).toEqual(["later-0", "later-1"]);
+
+    await sleep(200);
+    producing.abort();
+    await loop;
+    await waitFor(() => (kept.length >= sent ? true : undefined), { what: "every kept post" });
+    await sleep(500);
+    expect(kept).toHaveLength(sent);
+    expect(new Set(kept)).toEqual(new Set(Array.from({ length: sent }, (_, i) => `keep-${i}`)));
+    expect(allPages(hub, keep)).toHaveLength(sent);
+
+    let endedAtOnce = false;
+    hub.subscribe(
+      gone,
+      () => undefined,
+      () => (endedAtOnce = true),
+    );
+    await sleep(0);
+    expect(endedAtOnce).toBe(true);
+    await expect(hub.setTopics(new Set(["Not A Slug"]))).rejects.toThrow(RangeError);
+  });
+
+  it("leaves out a topic missing from Kafka and picks it up once it exists", async () => {
+    const present = uniqueName("present");
+    const absent = uniqueName("absent");
+    await createTopic(present, 1);
+    const hub = newHub();
+    await hub.start(new Set([present, absent]));
+    const live: string[] = [];
+    let ended = false;
+    hub.subscribe(
+      present,
+      (item) => live.push(item.post.id),
+      () => undefined,
+    );
+    hub.subscribe(
+      absent,
+      (item) => live.push(item.post.id),
+      () => (ended = true),
+    );
+    await writePosts(present, "present", 0, 1);
+    await waitFor(() => (live.length >= 1 ? true : undefined), {
+      what: "the present topic's post",
+    });
+
+    await createTopic(absent, 1);
+    await writePosts(absent, "absent", 0, 2);
+    await waitFor(() => (hub.history(absent, { first: 5 }).items.length >= 2 ? true : undefined), {
+      what: "the late topic's posts",
+    });
+    expect(ended).toBe(false);
+    expect(live).toEqual(["present-0"]);
+  });
+});

@@ -1,0 +1,478 @@
+import { randomBytes } from "node:crypto";
+import {
+  ClassifiedPost,
+  jsonDecoder,
+  type ConsumedRecord,
+  type Consumer,
+  type KafkaClient,
+  type Logger,
+  type PartitionOffset,
+  type PostLabel,
+  type DeadLetterReason,
+} from "@tweetream/shared";
+import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.ts";
+import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
+import { TopicHistory } from "./topic-history.ts";
+
+export { isValidCursor } from "./cursor.ts";
+
+/** One classified post of one topic, shared by every subscriber and page that shows it. */
+export interface HubItem {
+  slug: string;
+  post: ClassifiedPost;
+  cursor: string;
+  /** Kafka record timestamp, epoch ms */
+  timestamp: number;
+}
+
+export interface TweetHubOptions {
+  kafka: KafkaClient;
+  logger: Logger;
+  /** Items kept per topic for `history` and `since` (default 1000). */
+  historyPerTopic?: number;
+  /** Minutes of per-minute stats kept per topic (default 1440). */
+  statsWindowMinutes?: number;
+  /** Most records read back per topic at warm-up to rebuild stats (default 50,000). */
+  statsReadBackPerTopic?: number;
+  /** Longest wait for a topic's read-back before serving it as it is (default 60,000 ms). */
+  warmUpTimeoutMs?: number;
+  /** Called once per live item after it was handed to its subscribers (metrics). */
+  onDelivered?: (item: HubItem, subscribers: number) => void;
+  /** Called for each record the hub's consumer dead-letters (metrics). */
+  onDeadLetter?: (reason: DeadLetterReason) => void;
+}
+
+interface Subscriber {
+  onItem: (item: HubItem) => void;
+  onEnd: () => void;
+}
+
+interface TopicState {
+  slug: string;
+  topic: string;
+  history: TopicHistory<HubItem>;
+  stats: MinuteStats;
+  subscribers: Set<Subscriber>;
+  /** Per partition, the next offset to take: where a restarted consumer resumes. */
+  next: Map<number, bigint>;
+  /** Per partition, the end offset at warm-up: records before it are read back, not live. */
+  liveFrom: Map<number, bigint>;
+  /** True once its warm-up positions are known and a consumer reads it. */
+  consumed: boolean;
+}
+
+const MINUTE_MS = 60_000;
+const RETRY_MS = 5000;
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * One Kafka consumer per web process over the user topics of the catalogue,
+ * fanned out in memory to subscribers, with recent history and per-minute
+ * stats per topic, warmed from Kafka at start (see README "Fan-out, history
+ * and stats").
+ */
+export class TweetHub {
+  readonly #kafka: KafkaClient;
+  readonly #logger: Logger;
+  readonly #historyPerTopic: number;
+  readonly #statsWindowMinutes: number;
+  readonly #statsReadBack: number;
+  readonly #warmUpTimeoutMs: number;
+  /** Private to this process: every replica must see every post, not a share. */
+  readonly #groupBase: string;
+  #generation = 0;
+  readonly #states = new Map<string, TopicState>();
+  #subscriberCount = 0;
+  readonly #onDelivered: TweetHubOptions["onDelivered"];
+  readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
+  #consumer: Consumer | undefined;
+  #consumedTopics: ReadonlyMap<string, TopicState> = new Map();
+  #queue: Promise<void> = Promise.resolve();
+  #started = false;
+  #stopping: Promise<void> | undefined;
+  #onStop: () => void = () => undefined;
+  readonly #stopped = new Promise<void>((resolve) => (this.#onStop = resolve));
+  #retryTimer: NodeJS.Timeout | undefined;
+  #lastMissing = "";
+  #callbackFailures = 0;
+  #lastFailureLog = 0;
+
+  constructor(options: TweetHubOptions) {
+    this.#kafka = options.kafka;
+    this.#logger = options.logger.child({ component: "tweet-hub" });
+    this.#historyPerTopic = positiveInteger("historyPerTopic", options.historyPerTopic ?? 1000);
+    this.#statsWindowMinutes = positiveInteger(
+      "statsWindowMinutes",
+      options.statsWindowMinutes ?? 1440,
+    );
+    this.#statsReadBack = positiveInteger(
+      "statsReadBackPerTopic",
+      options.statsReadBackPerTopic ?? 50_000,
+    );
+    this.#warmUpTimeoutMs = positiveInteger("warmUpTimeoutMs", options.warmUpTimeoutMs ?? 60_000);
+    this.#onDelivered = options.onDelivered;
+    this.#onDeadLetter = options.onDeadLetter;
+    this.#groupBase = `${this.#kafka.topics.prefix}.web.hub.${randomBytes(6).toString("hex")}`;
+  }
+
+  /** Subscriptions open across every topic. */
+  get subscriberCount(): number {
+    return this.#subscriberCount;
+  }
+
+  /** Warms history+stats from Kafka for these slugs, then starts consuming. */
+  async start(slugs: ReadonlySet<string>): Promise<void> {
+    if (this.#started) throw new Error("TweetHub.start called twice");
+    this.#started = true;
+    await this.setTopics(slugs);
+    this.#logger.info({ topics: this.#states.size }, "tweet hub warmed up");
+  }
+
+  /**
+   * Follows catalogue changes: starts consuming new topics, ends subscribers
+   * of removed ones (their `onEnd` is called) and drops their history.
+   * Subscribers of an added slug are accepted at once; the returned promise
+   * resolves once its read-back is done. Calls are applied in order.
+   */
+  setTopics(slugs: ReadonlySet<string>): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    let topics: Map<string, string>;
+    try {
+      topics = new Map([...slugs].map((slug) => [slug, this.#kafka.topics.user(slug)]));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    for (const state of this.#states.values()) {
+      if (!topics.has(state.slug)) this.#drop(state);
+    }
+    for (const [slug, topic] of topics) {
+      if (!this.#states.has(slug)) this.#states.set(slug, this.#newState(slug, topic));
+    }
+    const run = this.#queue.then(() => this.#reconcile());
+    this.#queue = run.catch((error: unknown) => {
+      this.#logger.error({ err: error }, "could not follow the topic change; retrying");
+      this.#scheduleRetry();
+    });
+    return run;
+  }
+
+  /**
+   * Live items of one topic; returns an unsubscribe function. The post is
+   * decoded once and the same HubItem object is handed to every subscriber.
+   * For a slug the hub does not follow, `onEnd` is called on a microtask.
+   */
+  subscribe(slug: string, onItem: (item: HubItem) => void, onEnd: () => void): () => void {
+    const subscriber: Subscriber = { onItem, onEnd };
+    const state = this.#states.get(slug);
+    if (!state) {
+      queueMicrotask(() => {
+        this.#end(subscriber);
+      });
+      return () => undefined;
+    }
+    state.subscribers.add(subscriber);
+    this.#subscriberCount++;
+    return () => {
+      if (state.subscribers.delete(subscriber)) this.#subscriberCount--;
+    };
+  }
+
+  /**
+   * Newest first; `after` is a cursor from a previous page. No `labels` (or
+   * an empty list) means every label. Throws RangeError for an invalid cursor.
+   */
+  history(
+    slug: string,
+    options: { labels?: readonly PostLabel[]; first: number; after?: string },
+  ): { items: HubItem[]; hasNextPage: boolean } {
+    const after = options.after === undefined ? undefined : parseCursor(options.after);
+    const state = this.#states.get(slug);
+    if (!state) return { items: [], hasNextPage: false };
+    return state.history.page({ labels: labelSet(options.labels), first: options.first, after });
+  }
+
+  /**
+   * Items newer than `cursor`, oldest first (to resume a subscription without
+   * gaps), as far back as history goes. Throws RangeError for an invalid cursor.
+   */
+  since(slug: string, cursor: string, labels?: readonly PostLabel[]): HubItem[] {
+    const key = parseCursor(cursor);
+    return this.#states.get(slug)?.history.since(key, labelSet(labels)) ?? [];
+  }
+
+  /**
+   * Per-minute counts over the last `windowMinutes` minutes ending now (the
+   * minute of `now`, default Date.now()), oldest first, empty minutes
+   * included; the window is clamped to 1..statsWindowMinutes.
+   */
+  stats(
+    slug: string,
+    windowMinutes: number,
+    now: number = Date.now(),
+  ): {
+    buckets: { minute: number; traffic: number; nonTraffic: number }[];
+    totals: { traffic: number; nonTraffic: number };
+  } {
+    const state = this.#states.get(slug);
+    if (state) return state.stats.buckets(windowMinutes, now);
+    return emptyBuckets(clampWindow(windowMinutes, this.#statsWindowMinutes), now);
+  }
+
+  /** Stops the consumer (its group is deleted) and ends every subscription. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#onStop();
+      clearTimeout(this.#retryTimer);
+      for (const state of this.#states.values()) this.#drop(state);
+      await this.#queue;
+      const consumer = this.#consumer;
+      this.#consumer = undefined;
+      this.#consumedTopics = new Map();
+      await consumer?.stop();
+    })();
+    return this.#stopping;
+  }
+
+  /** Read through a method: `stop()` may have been called during an await. */
+  #isStopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  #newState(slug: string, topic: string): TopicState {
+    return {
+      slug,
+      topic,
+      history: new TopicHistory<HubItem>(this.#historyPerTopic),
+      stats: new MinuteStats(this.#statsWindowMinutes),
+      subscribers: new Set(),
+      next: new Map(),
+      liveFrom: new Map(),
+      consumed: false,
+    };
+  }
+
+  /** Brings the consumer's topic list in line with the followed slugs. */
+  async #reconcile(): Promise<void> {
+    if (this.#stopping) return;
+    // A topic missing from Kafka (catalogue and Kafka briefly out of step) is
+    // left out rather than failing the consumer of every other topic.
+    const existing = new Set(await this.#kafka.listTopics());
+    const states = [...this.#states.values()];
+    const wanted = states.filter((s) => existing.has(s.topic));
+    const missing = states.filter((s) => !existing.has(s.topic)).map((s) => s.topic);
+    if (missing.length > 0) {
+      if (missing.join() !== this.#lastMissing) {
+        this.#logger.warn({ topics: missing }, "topics not in Kafka; retrying every 5 s");
+      }
+      this.#scheduleRetry();
+    }
+    this.#lastMissing = missing.join();
+    const running = this.#consumedTopics;
+    if (wanted.length === running.size && wanted.every((s) => running.get(s.topic) === s)) return;
+    const warming = wanted.filter((s) => !s.consumed);
+    // Positions first, so the consumer is down for as short a time as possible.
+    for (const state of warming) await this.#warmUpPositions(state);
+
+    // kafkajs cannot add topics to a running consumer: restart it. Retained
+    // topics resume at the offsets taken so far, so nothing is lost or repeated.
+    const previous = this.#consumer;
+    this.#consumer = undefined;
+    this.#consumedTopics = new Map();
+    await previous?.stop();
+    if (this.#isStopping()) return;
+    for (const state of warming) state.consumed = true;
+    const consumed = [...this.#states.values()].filter((s) => s.consumed && existing.has(s.topic));
+    if (consumed.length === 0) return;
+
+    const topics = new Map(consumed.map((s) => [s.topic, s]));
+    const startOffsets: PartitionOffset[] = consumed.flatMap((s) =>
+      [...s.next].map(([partition, offset]) => ({
+        topic: s.topic,
+        partition,
+        offset: offset.toString(),
+      })),
+    );
+    const catchUp = catchUpTracker(warming.filter((s) => this.#states.get(s.slug) === s));
+    this.#consumer = await this.#kafka.startConsumer<ClassifiedPost>({
+      groupId: `${this.#groupBase}.${++this.#generation}`,
+      topics: [...topics.keys()],
+      // Partitions without a chosen position (added to a topic later) hold only new posts.
+      fromBeginning: true,
+      deleteGroupOnStop: true,
+      startOffsets,
+      decode: jsonDecoder(ClassifiedPost),
+      onDeadLetter: this.#onDeadLetter,
+      onBatch: (records) => {
+        this.#take(topics, records);
+        return Promise.resolve();
+      },
+      onProgress: catchUp.progress,
+    });
+    this.#consumedTopics = topics;
+    this.#logger.info({ topics: topics.size, warming: warming.length }, "consuming user topics");
+
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(true);
+      }, this.#warmUpTimeoutMs);
+    });
+    const late = await Promise.race([
+      catchUp.done.then(() => false),
+      this.#stopped.then(() => false),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (late) {
+      this.#logger.warn(
+        { pending: catchUp.pending(), timeoutMs: this.#warmUpTimeoutMs },
+        "read-back not finished in time; serving what is there",
+      );
+    }
+  }
+
+  /**
+   * Chooses where each partition of a new topic starts: the last
+   * historyPerTopic records (history is then complete), or further back to
+   * cover the stats window, at most statsReadBackPerTopic records in all.
+   */
+  async #warmUpPositions(state: TopicState): Promise<void> {
+    const ranges = await this.#kafka.offsetRanges(state.topic);
+    const windowStart = Date.now() - this.#statsWindowMinutes * MINUTE_MS;
+    const inWindow = new Map(
+      (await this.#kafka.offsetsAtTime(state.topic, windowStart)).map((o) => [
+        o.partition,
+        BigInt(o.offset),
+      ]),
+    );
+    const history = BigInt(this.#historyPerTopic);
+    const budget = BigInt(
+      Math.max(1, Math.floor(this.#statsReadBack / Math.max(1, ranges.length))),
+    );
+    for (const range of ranges) {
+      const low = BigInt(range.low);
+      const high = BigInt(range.high);
+      const historyStart = max(low, high - history);
+      const statsStart = max(low, inWindow.get(range.partition) ?? high, high - budget);
+      state.next.set(range.partition, historyStart < statsStart ? historyStart : statsStart);
+      state.liveFrom.set(range.partition, high);
+    }
+  }
+
+  #take(topics: ReadonlyMap<string, TopicState>, records: ConsumedRecord<ClassifiedPost>[]): void {
+    for (const { raw, value: post } of records) {
+      const state = topics.get(raw.topic);
+      // A topic dropped (or dropped and added again) since this consumer started.
+      if (!state || this.#states.get(state.slug) !== state) continue;
+      const offset = BigInt(raw.offset);
+      const next = state.next.get(raw.partition);
+      if (next !== undefined && offset < next) continue;
+      state.next.set(raw.partition, offset + 1n);
+      const key: CursorKey = { timestamp: raw.timestamp, partition: raw.partition, offset };
+      const item: HubItem = {
+        slug: state.slug,
+        post,
+        cursor: encodeCursor(key),
+        timestamp: raw.timestamp,
+      };
+      state.stats.add(raw.timestamp, post.label);
+      state.history.add(key, item);
+      const liveFrom = state.liveFrom.get(raw.partition);
+      if (liveFrom !== undefined && offset < liveFrom) continue;
+      for (const subscriber of state.subscribers) {
+        try {
+          subscriber.onItem(item);
+        } catch (error) {
+          this.#callbackFailed(error);
+        }
+      }
+      this.#onDelivered?.(item, state.subscribers.size);
+    }
+  }
+
+  #drop(state: TopicState): void {
+    this.#states.delete(state.slug);
+    const subscribers = [...state.subscribers];
+    state.subscribers.clear();
+    this.#subscriberCount -= subscribers.length;
+    for (const subscriber of subscribers) this.#end(subscriber);
+  }
+
+  #end(subscriber: Subscriber): void {
+    try {
+      subscriber.onEnd();
+    } catch (error) {
+      this.#callbackFailed(error);
+    }
+  }
+
+  /** A subscriber's failure must not stop the others; logged at most every 10 s. */
+  #callbackFailed(error: unknown): void {
+    this.#callbackFailures++;
+    const now = Date.now();
+    if (now - this.#lastFailureLog < ERROR_LOG_INTERVAL_MS) return;
+    this.#lastFailureLog = now;
+    this.#logger.warn(
+      { err: error, failures: this.#callbackFailures },
+      "subscriber callback threw (counted, skipped)",
+    );
+  }
+
+  #scheduleRetry(): void {
+    if (this.#stopping || this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.setTopics(new Set(this.#states.keys())).catch(() => undefined);
+    }, RETRY_MS);
+    this.#retryTimer.unref();
+  }
+}
+
+/** Waits until each warming partition's consumer reaches the end captured at warm-up. */
+function catchUpTracker(states: readonly TopicState[]): {
+  done: Promise<void>;
+  pending: () => number;
+  progress: (progress: { topic: string; partition: number; offset: string }) => void;
+} {
+  const ends = new Map<string, bigint>();
+  for (const state of states) {
+    for (const [partition, end] of state.liveFrom) {
+      if ((state.next.get(partition) ?? end) < end) ends.set(`${partition}:${state.topic}`, end);
+    }
+  }
+  let resolve: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolve = r));
+  if (ends.size === 0) resolve();
+  return {
+    done,
+    pending: () => ends.size,
+    progress: ({ topic, partition, offset }) => {
+      const key = `${partition}:${topic}`;
+      const end = ends.get(key);
+      if (end === undefined || BigInt(offset) + 1n < end) return;
+      ends.delete(key);
+      if (ends.size === 0) resolve();
+    },
+  };
+}
+
+function parseCursor(cursor: string): CursorKey {
+  const key = decodeCursor(cursor);
+  if (!key) throw new RangeError("invalid cursor");
+  return key;
+}
+
+function labelSet(labels: readonly PostLabel[] | undefined): ReadonlySet<PostLabel> | undefined {
+  return labels && labels.length > 0 ? new Set(labels) : undefined;
+}
+
+function max(...values: bigint[]): bigint {
+  return values.reduce((a, b) => (a > b ? a : b));
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,50 @@
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  LATENCY_BUCKETS,
+  deadLetterCounter,
+  secondsSince,
+  type Registry,
+} from "@tweetream/shared";
+import type { HubItem } from "./hub/index.ts";
+
+/** The web server's Prometheus metrics (docs/OPERATIONS.md lists them all). */
+export function createWebMetrics(registry: Registry, subscriptions: () => number) {
+  const posts = new Counter({
+    name: "tweetream_web_posts_total",
+    help: "Classified posts the web process received live, per topic.",
+    labelNames: ["topic"] as const,
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: "tweetream_web_deliveries_total",
+    help: "Posts handed to subscribers (one per post and subscriber).",
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "tweetream_pipeline_latency_seconds",
+    help: "Time from a post's ingest by the streamer to a stage (delivered: handed to the web process's subscribers).",
+    labelNames: ["stage"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "tweetream_web_subscriptions",
+    help: "Active tweetAdded subscriptions in this process.",
+    registers: [registry],
+    collect() {
+      this.set(subscriptions());
+    },
+  });
+  return {
+    deadLetters: deadLetterCounter(registry),
+    /** For TweetHub's `onDelivered`. */
+    delivered: (item: HubItem, subscribers: number) => {
+      posts.inc({ topic: item.slug });
+      if (subscribers === 0) return;
+      deliveries.inc(subscribers);
+      latency.observe({ stage: "delivered" }, secondsSince(item.post.ingestedAt));
+    },
+  };
+}
