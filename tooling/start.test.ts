@@ -56,8 +56,10 @@ describe("npm start", () => {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
 
     await waitFor(() => (output.includes("Tweetream is up") ? true : undefined), {
-      timeoutMs: 150_000,
-      what: `start-up; output so far:\n${output}`,
+      timeoutMs: 300_000,
+      what: "start-up (npm start builds the dashboard first)",
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- npm start output ---\n${output}`);
     });
     const pids = [...output.matchAll(/is ready \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(3);

@@ -5,7 +5,7 @@ export default defineProject({
     name: "tooling",
     include: ["**/*.test.ts"],
     globalSetup: ["./vitest/kafka-setup.ts"],
-    testTimeout: 180_000,
+    testTimeout: 420_000,
     hookTimeout: 60_000,
   },
 });
