@@ -94,7 +94,11 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   });
   const registry = createMetricsRegistry("web");
   // The hub is created below; the gauge reads it only when scraped.
-  const metrics = createWebMetrics(registry, () => hub.subscriberCount);
+  const metrics = createWebMetrics(
+    registry,
+    () => hub.subscriberCount,
+    () => gateway?.execution,
+  );
   const hub = new TweetHub({
     kafka,
     logger,

@@ -219,6 +219,10 @@ describe("gateway over the pipeline", () => {
       stage: "delivered",
     });
     expect(latencies).toBeGreaterThanOrEqual(before + sent.length);
+    const executed = await metricValue(web.port, "tweetream_web_subscription_events_total", {
+      result: "executed",
+    });
+    expect(executed).toBeGreaterThanOrEqual(sent.length);
   });
 
   it("serves tweets history (paged, filtered) and topicStats, over HTTP and Apollo Client", async () => {

@@ -10,7 +10,11 @@ import {
 import type { HubItem } from "./hub/index.ts";
 
 /** The web server's Prometheus metrics (docs/OPERATIONS.md lists them all). */
-export function createWebMetrics(registry: Registry, subscriptions: () => number) {
+export function createWebMetrics(
+  registry: Registry,
+  subscriptions: () => number,
+  execution: () => { executed: number; shared: number } | undefined,
+) {
   const posts = new Counter({
     name: "tweetream_web_posts_total",
     help: "Classified posts the web process received live, per topic.",
@@ -35,6 +39,18 @@ export function createWebMetrics(registry: Registry, subscriptions: () => number
     registers: [registry],
     collect() {
       this.set(subscriptions());
+    },
+  });
+  new Counter({
+    name: "tweetream_web_subscription_events_total",
+    help: "Subscription events by how their result was made: executed, or shared (another subscriber's execution of the same selection reused).",
+    labelNames: ["result"] as const,
+    registers: [registry],
+    collect() {
+      const stats = execution();
+      this.reset();
+      this.inc({ result: "executed" }, stats?.executed ?? 0);
+      this.inc({ result: "shared" }, stats?.shared ?? 0);
     },
   });
   return {

@@ -13,6 +13,7 @@ import type { GatewayServices } from "./gateway-services.ts";
 import { createGraphQLHttpHandler } from "./http-handler.ts";
 import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
 import { createGatewaySchema } from "./schema.ts";
+import type { SharedExecutionStats } from "./shared-execution.ts";
 import { createGraphQLWsServer } from "./ws-server.ts";
 
 export interface GatewayOptions {
@@ -36,6 +37,8 @@ export interface Gateway {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open WebSockets. */
   readonly connections: number;
+  /** Subscription events executed, and served from another subscriber's execution. */
+  readonly execution: Readonly<SharedExecutionStats>;
   /** Closes every WebSocket with 1001 and waits for them (at most `timeoutMs`). */
   closeWebSockets(timeoutMs: number): Promise<void>;
   /** Stops Apollo, which stops the HTTP server accepting and drains it (drainTimeoutMs). */
@@ -117,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     get connections() {
       return ws.connections;
     },
+    execution: ws.execution,
     closeWebSockets: (timeoutMs) => ws.close(timeoutMs),
     stop: () => apollo.stop(),
   };

@@ -23,6 +23,7 @@ import type { GatewayContext } from "./context.ts";
 import { formatGatewayError, gatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import type { GraphQLLimits, QueryProtection } from "./limits.ts";
+import { sharedSubscribe, type SharedExecutionStats } from "./shared-execution.ts";
 
 /**
  * Close code for a client address that already has the most WebSockets
@@ -47,6 +48,8 @@ export interface GraphQLWsServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open WebSockets. */
   readonly connections: number;
+  /** Subscription events executed, and served from another subscriber's execution. */
+  readonly execution: Readonly<SharedExecutionStats>;
   /** Closes every WebSocket with 1001 (Going away) and waits until they are closed (or `timeoutMs`). */
   close(timeoutMs: number): Promise<void>;
 }
@@ -66,6 +69,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   const { schema, services, auth, limits, protection, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   const perAddress = new Map<string, number>();
+  const execution: SharedExecutionStats = { executed: 0, shared: 0 };
   const rules: readonly ValidationRule[] = [
     ...specifiedRules,
     ...protection.validationRules,
@@ -80,6 +84,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   const server = useServer<Record<string, unknown>, { admin: boolean }>(
     {
       schema,
+      subscribe: sharedSubscribe(execution),
       connectionInitWaitTimeout: limits.connectionInitWaitTimeoutMs,
       isProd: options.production,
       onConnect: (ctx) => {
@@ -142,6 +147,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   };
 
   return {
+    execution,
     handleUpgrade(request, socket, head) {
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         const address = clientAddress(request, limits.clientIpHeader);

@@ -1,0 +1,120 @@
+// Subscription events executed once per post and query shape, not once per
+// subscriber. Thousands of dashboards subscribe to the same topic with the same
+// selection; graphql-js would otherwise run the whole selection for each of
+// them on every post. The hub hands every subscriber the same HubItem object,
+// so a result cached on that object (in a WeakMap, gone with the item) serves
+// every subscriber whose query selects the same fields. Arguments of the root
+// field (topic, labels, after) only decide which events a subscriber gets, so
+// they may differ; a query that uses variables anywhere else is executed per
+// subscriber, as usual. graphql-ws still writes each message itself, because
+// every message carries its subscriber's operation id.
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  Kind,
+  OperationTypeNode,
+  print,
+  visit,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+} from "graphql";
+
+/** Counts for metrics and tests: events executed, and events served from the cache. */
+export interface SharedExecutionStats {
+  executed: number;
+  shared: number;
+}
+
+/**
+ * A replacement for graphql-ws's `subscribe` (graphql-js `subscribe`): same
+ * results, but subscribers of the same selection share one execution per event.
+ */
+export function sharedSubscribe(stats: SharedExecutionStats) {
+  const cache = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+
+  return async (
+    args: ExecutionArgs,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source;
+    const key = sharedSelectionKey(args);
+    const run = (event: unknown): ExecutionResult | Promise<ExecutionResult> => {
+      stats.executed++;
+      return execute({ ...args, rootValue: event });
+    };
+    const resultFor = (event: unknown) => {
+      const anchor = key === undefined ? undefined : anchorOf(event);
+      if (key === undefined || anchor === undefined) return run(event);
+      let results = cache.get(anchor);
+      if (!results) {
+        results = new Map<string, ExecutionResult | Promise<ExecutionResult>>();
+        cache.set(anchor, results);
+      }
+      const cached = results.get(key);
+      if (cached !== undefined) {
+        stats.shared++;
+        return cached;
+      }
+      const result = run(event);
+      results.set(key, result);
+      return result;
+    };
+    const iterator = source[Symbol.asyncIterator]();
+    // A plain iterator rather than an async generator: `return()` must reach
+    // the source at once (releasing the hub subscription), not after the next event.
+    const mapped: AsyncIterableIterator<ExecutionResult> = {
+      [Symbol.asyncIterator]: () => mapped,
+      next: async () => {
+        const step = await iterator.next();
+        return step.done ? step : { done: false, value: await resultFor(step.value) };
+      },
+      return: async () => {
+        await iterator.return?.();
+        return { done: true, value: undefined };
+      },
+      throw: async (error: unknown) => {
+        await iterator.return?.();
+        throw error;
+      },
+    };
+    return mapped;
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+/** The object a subscription event wraps (`{ tweetAdded: item }` → item), or undefined. */
+function anchorOf(event: unknown): object | undefined {
+  if (typeof event !== "object" || event === null) return undefined;
+  const values: unknown[] = Object.values(event);
+  const only = values[0];
+  return values.length === 1 && typeof only === "object" && only !== null ? only : undefined;
+}
+
+/**
+ * A key for the operation's selection, the same for every subscriber who
+ * selects the same fields, or undefined when the result may depend on more
+ * than the event (variables outside the root field's arguments).
+ */
+export function sharedSelectionKey(args: ExecutionArgs): string | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  const [root, ...others] = operation?.selectionSet.selections ?? [];
+  if (
+    operation?.operation !== OperationTypeNode.SUBSCRIPTION ||
+    root?.kind !== Kind.FIELD ||
+    others.length > 0
+  ) {
+    return undefined;
+  }
+  const withoutRootArguments = visit(args.document, {
+    OperationDefinition: (node) =>
+      node === operation ? { ...node, name: undefined, variableDefinitions: [] } : undefined,
+    Field: (node: FieldNode) => (node === root ? { ...node, arguments: [] } : undefined),
+  });
+  const text = print(withoutRootArguments);
+  return text.includes("$") ? undefined : text;
+}
