@@ -44,6 +44,7 @@ export default tseslint.config(
       "**/*.test.ts",
       "**/test/**",
       "vitest.config.ts",
+      "**/vitest.config.ts",
       // The supervisor hands its environment on to the services it starts.
       "tooling/start.ts",
     ],

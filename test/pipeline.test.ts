@@ -22,63 +22,18 @@ import {
   uniqueName,
   waitFor,
 } from "@tweetream/shared/testing";
-import {
-  loadStreamerEnv,
-  startStreamer,
-  type Emit,
-  type RawPost,
-  type Source,
-  type Streamer,
-} from "@tweetream/streamer";
+import { loadStreamerEnv, ManualSource, startStreamer, type Streamer } from "@tweetream/streamer";
 
 const brokers = inject("kafkaBrokers");
 const topics = topicNames(uniqueName("e2e"));
 const logger = createLogger("e2e", "warn");
-
-/** A source the test feeds by hand, so it knows exactly which post must land where. */
-class ManualSource implements Source {
-  readonly kind = "synthetic" as const;
-  readonly #queue: RawPost[][] = [];
-  #wake: (() => void) | undefined;
-
-  push(posts: RawPost[]) {
-    this.#queue.push(posts);
-    this.#wake?.();
-  }
-
-  async run(emit: Emit, signal: AbortSignal) {
-    while (!signal.aborted) {
-      const batch = this.#queue.shift();
-      if (batch) {
-        await emit(batch);
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener("abort", wake);
-          resolve();
-        };
-        this.#wake = wake;
-        signal.addEventListener("abort", wake);
-      });
-    }
-  }
-}
-
-let counter = 0;
-const post = (text: string): RawPost => ({
-  id: `e2e-${++counter}`,
-  text,
-  author: { id: "7", username: "warga" },
-  createdAt: new Date().toISOString(),
-  lang: "id",
-});
 
 let kafka: KafkaClient;
 let control: Producer;
 let streamer: Streamer;
 let classifier: Classifier;
 const source = new ManualSource();
+const post = (text: string) => source.post(text, "e2e");
 /** Classified posts received per user-topic slug. */
 const received = new Map<string, ClassifiedPost[]>();
 const deadLetters: RawRecord[] = [];

@@ -2,3 +2,4 @@ export { startStreamer, type Streamer, type StreamerOptions } from "./streamer.t
 export { loadStreamerEnv, streamerEnvSchema, type StreamerEnv } from "./env.ts";
 export type { PipelineStats } from "./pipeline.ts";
 export type { Emit, RawPost, Source, TopicRules } from "./sources/source.ts";
+export { ManualSource } from "./sources/manual.ts";

@@ -11,13 +11,9 @@ import WebSocket from "ws";
 import { loadClassifierEnv, startClassifier } from "@tweetream/classifier";
 import { createLogger } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
-import {
-  loadStreamerEnv,
-  startStreamer,
-  type Emit,
-  type RawPost,
-  type Source,
-} from "@tweetream/streamer";
+import { loadStreamerEnv, ManualSource, startStreamer } from "@tweetream/streamer";
+
+export { ManualSource };
 import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
 
 export const ADMIN_TOKEN = "gateway-test-admin-token-0123456789";
@@ -187,49 +183,6 @@ export async function closeCodeOf(
 /** True while `/healthz` answers 200. */
 export async function healthy(server: WebServer): Promise<boolean> {
   return (await fetch(`http://127.0.0.1:${server.port}/healthz`)).status === 200;
-}
-
-/** A streamer source the test feeds by hand, so it knows which post must land where. */
-export class ManualSource implements Source {
-  readonly kind = "synthetic" as const;
-  readonly #queue: RawPost[][] = [];
-  #wake: (() => void) | undefined;
-  #counter = 0;
-
-  /** A post with a fresh id. */
-  post(text: string): RawPost {
-    this.#counter += 1;
-    return {
-      id: `gw-${this.#counter}-${Date.now()}`,
-      text,
-      author: { id: "7", username: "warga" },
-      createdAt: new Date().toISOString(),
-      lang: "id",
-    };
-  }
-
-  push(posts: RawPost[]): void {
-    this.#queue.push(posts);
-    this.#wake?.();
-  }
-
-  async run(emit: Emit, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const batch = this.#queue.shift();
-      if (batch) {
-        await emit(batch);
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener("abort", wake);
-          resolve();
-        };
-        this.#wake = wake;
-        signal.addEventListener("abort", wake);
-      });
-    }
-  }
 }
 
 /** Runs a classifier and a streamer fed by `source` for `deployment`; returns their stop. */
