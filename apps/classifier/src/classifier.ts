@@ -106,8 +106,9 @@ export async function startClassifier({
       }
       const out: Routed[] = [];
       const classifiedAt = Date.now();
-      records.forEach(({ value: post }, i) => {
-        const { label, score } = predictions[i] ?? { label: "non_traffic", score: 0 };
+      predictions.forEach(({ label, score }, i) => {
+        const post = records[i]?.value;
+        if (!post) return;
         const classified: ClassifiedPost = {
           ...post,
           label,

@@ -63,13 +63,14 @@ export class PostPipeline {
     const records: OutgoingRecord[] = [];
     const accepted: string[] = [];
     const tagged: string[] = [];
+    // Read once per batch: the catalogue changes between batches, not within one.
+    const known = knownTopics();
     for (const post of posts) {
       this.stats.received++;
       if (this.#seen.has(post.id)) {
         this.#count("duplicates");
         continue;
       }
-      const known = knownTopics();
       const topics = post.matchedTopics
         ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
         : matcher.match(post.text, post.lang);
