@@ -1,13 +1,13 @@
 // The pipeline end to end on a real broker: streamer → preprocessed topic →
 // classifier (the real ONNX model) → one Kafka topic per user topic. Every run
 // has its own topic prefix and consumer groups.
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadClassifierEnv, startClassifier, type Classifier } from "@tweetream/classifier";
 import {
   ClassifiedPost,
   coreTopicSpecs,
   createKafkaClient,
-  createLogger,
   DEAD_LETTER_HEADERS,
   jsonDecoder,
   topicNames,
@@ -26,7 +26,16 @@ import { loadStreamerEnv, ManualSource, startStreamer, type Streamer } from "@tw
 
 const brokers = inject("kafkaBrokers");
 const topics = topicNames(uniqueName("e2e"));
-const logger = createLogger("e2e", "warn");
+/** Every log line of both services, at debug: the per-post lines carry the post id. */
+const logLines: string[] = [];
+const logger = pino(
+  { level: "debug", base: { service: "e2e" } },
+  { write: (line: string) => logLines.push(line) },
+);
+const messagesAbout = (postId: string) =>
+  logLines
+    .filter((line) => line.includes(`"postId":${JSON.stringify(postId)}`))
+    .map((line) => (JSON.parse(line) as { msg: string }).msg);
 
 let kafka: KafkaClient;
 let control: Producer;
@@ -134,6 +143,9 @@ describe("pipeline", () => {
     });
     expect(latencies).toBe(4);
     expect(streamer.stats.unmatched).toBeGreaterThanOrEqual(2);
+    expect(messagesAbout(jam.id)).toEqual(
+      expect.arrayContaining(["published a post", "classified"]),
+    );
   });
 
   it("starts and stops tagging when topics are created and deleted, without a restart", async () => {

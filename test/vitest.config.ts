@@ -1,6 +1,14 @@
+import { createRequire } from "node:module";
 import { defineProject } from "vitest/config";
 
+const require = createRequire(import.meta.url);
+
 export default defineProject({
+  resolve: {
+    // One graphql-js for the web server's sources and the libraries Node loads
+    // (see apps/web/vitest.config.ts).
+    alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
+  },
   test: {
     name: "e2e",
     include: ["**/*.test.ts"],

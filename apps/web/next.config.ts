@@ -9,17 +9,8 @@ const config: NextConfig = {
   // `npm run typecheck` (tsc) and ESLint check the dashboard; skipping Next's own
   // type-check pass keeps `next build` fast on small machines.
   typescript: { ignoreBuildErrors: true },
-  headers: () =>
-    Promise.resolve([
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-        ],
-      },
-    ]),
+  // Security headers and the Content-Security-Policy are set by our server for
+  // every response, Next's included (src/server/security-headers.ts).
 };
 
 export default config;

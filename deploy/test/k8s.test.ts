@@ -133,6 +133,14 @@ describe("Kubernetes manifests", () => {
     });
   });
 
+  it("rolls the classifier (a model upgrade) without ever going below its replica count", () => {
+    expect(find("Deployment", "classifier")).toMatchObject({
+      spec: {
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      },
+    });
+  });
+
   it.each<AppName>(["web", "streamer", "classifier"])(
     "%s: probes /readyz and /healthz on the port its health server binds on all interfaces",
     (name) => {

@@ -343,6 +343,10 @@ function replicationSettings(brokers) {
     "transaction.state.log.min.isr": minInSync,
     "share.coordinator.state.topic.replication.factor": replicas,
     "share.coordinator.state.topic.min.isr": minInSync,
+    // A follower that stops fetching (crashed or frozen) leaves the ISR after
+    // this long; until then acks=all writes to its partitions wait for it.
+    // Kafka's 30 s default would stall writes for 30 s after every broker loss.
+    ...(replicas > 1 && { "replica.lag.time.max.ms": 10_000 }),
   };
 }
 

@@ -84,16 +84,25 @@ export async function startClassifier({
       }),
     );
     const producer = await kafka.createProducer({ maxRetries: USER_TOPIC_SEND_RETRIES });
-    const follower = await followCatalogue({ kafka, logger, service: "classifier" });
+    const follower = await followCatalogue({
+      kafka,
+      logger,
+      service: "classifier",
+      onDeadLetter: (reason) => {
+        metrics.deadLetters.inc({ reason });
+      },
+    });
     await follower.ready;
 
     /** One output record with what the metrics need to know about it. */
     interface Routed {
       record: OutgoingRecord;
+      postId: string;
       slug: string;
       label: PostLabel;
     }
 
+    const debug = logger.isLevelEnabled("debug");
     const classify = async (records: ConsumedRecord<PreprocessedPost>[]): Promise<Routed[]> => {
       const endTimer = metrics.inferenceSeconds.startTimer();
       const predictions = await model.classify(records.map((r) => r.value.cleanText));
@@ -121,11 +130,18 @@ export async function startClassifier({
           { stage: "classified" },
           secondsSince(post.ingestedAt, classifiedAt),
         );
+        if (debug)
+          logger.debug({ postId: post.id, label, score, topics: post.topics }, "classified");
         for (const slug of post.topics) {
           if (follower.topics.has(slug)) {
-            out.push({ record: { topic: topics.user(slug), key: post.id, value }, slug, label });
+            out.push({
+              record: { topic: topics.user(slug), key: post.id, value },
+              postId: post.id,
+              slug,
+              label,
+            });
           } else {
-            dropUnknown(1);
+            dropUnknown([{ postId: post.id, slug }]);
           }
         }
       });
@@ -134,9 +150,14 @@ export async function startClassifier({
       return out;
     };
 
-    const dropUnknown = (n: number) => {
-      stats.droppedUnknownTopic += n;
-      metrics.dropped.inc({ reason: "unknown_topic" }, n);
+    const dropUnknown = (dropped: { postId: string; slug: string }[]) => {
+      stats.droppedUnknownTopic += dropped.length;
+      metrics.dropped.inc({ reason: "unknown_topic" }, dropped.length);
+      if (debug) {
+        for (const { postId, slug } of dropped) {
+          logger.debug({ postId, topic: slug }, "dropped a post for a deleted or unknown topic");
+        }
+      }
     };
 
     const send = async (routed: Routed[]) => {
@@ -152,7 +173,11 @@ export async function startClassifier({
             cause: error,
           });
         }
-        dropUnknown(out.length - live.length);
+        dropUnknown(
+          out
+            .filter((r) => !follower.topics.has(r.slug))
+            .map(({ postId, slug }) => ({ postId, slug })),
+        );
         await producer.send(live.map((r) => r.record));
         out = live;
       }

@@ -1,5 +1,6 @@
-// Proves that the committed ONNX model, fed by the TypeScript preprocessing,
-// labels every held-out post exactly as scikit-learn did when it was trained.
+// Proves that the committed ONNX model, fed by the TypeScript preprocessing and the
+// n-gram lookup of term-ids.ts, labels every held-out post exactly as scikit-learn did
+// when it was trained, in batches and one post at a time.
 // Needs the corpora (<repo>/../shared/data or TWEETREAM_DATA_DIR): it fails,
 // never skips, without them.
 import { readFile } from "node:fs/promises";
@@ -66,6 +67,21 @@ describe("ONNX model parity with scikit-learn on the held-out set", () => {
       });
       expect(predictions).toHaveLength(fixture.rows.length);
       expect(disagreements.slice(0, 10), `${disagreements.length} disagreements`).toEqual([]);
+
+      // One post a call pads nothing: the same answers as in batches (every 4th post,
+      // to keep the test short).
+      const differing: number[] = [];
+      for (let i = 0; i < texts.length; i += 4) {
+        const [alone] = await model.classify([texts[i] ?? ""]);
+        const batched = predictions[i];
+        if (
+          alone?.label !== batched?.label ||
+          Math.abs((alone?.score ?? -1) - (batched?.score ?? 1)) > 1e-6
+        ) {
+          differing.push(i);
+        }
+      }
+      expect(differing).toEqual([]);
     } finally {
       await model.close();
     }

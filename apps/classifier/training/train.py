@@ -3,8 +3,10 @@
 Reads the corpus written by prepare-corpus.ts (<repo>/.cache/training/corpus.jsonl, already
 cleaned by the shared TypeScript preprocessing), splits it by unique cleaned text, trains
 TF-IDF + a linear classifier with scikit-learn, reports held-out, 10-fold CV and
-generalisation-set metrics, and writes apps/classifier/model/{traffic-v1.onnx,
-metadata.json, parity-heldout.json}. See docs/MODEL.md ("Retraining").
+generalisation-set metrics, and writes apps/classifier/model/{traffic-v2.onnx,
+traffic-v2.vocabulary.txt, metadata.json, parity-heldout.json}, plus the fitted scikit-learn
+pipeline (joblib) to .cache/training/ for the original-design benchmark. See docs/MODEL.md
+("Retraining", "The graph").
 
     .cache/venv/bin/python apps/classifier/training/train.py [--no-cv] [--dry-run]
 """
@@ -20,14 +22,13 @@ import sys
 import time
 from pathlib import Path
 
+import joblib
 import numpy as np
 import onnx
 import onnxruntime
 import scipy
-import skl2onnx
 import sklearn
-from skl2onnx import convert_sklearn
-from skl2onnx.common.data_types import StringTensorType
+from onnx import TensorProto, helper, numpy_helper
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -45,13 +46,18 @@ REPO = Path(__file__).resolve().parents[3]
 CACHE = REPO / ".cache" / "training"
 MODEL_DIR = REPO / "apps" / "classifier" / "model"
 MODEL_NAME = "traffic-tfidf-svm"
-MODEL_VERSION = "1.0.0"
-ONNX_FILE = "traffic-v1.onnx"
+# 2.0.0: the same scikit-learn model as 1.0.0, exported as the sparse graph (n-grams looked up
+# in JavaScript) instead of skl2onnx's dense TfIdfVectorizer.
+MODEL_VERSION = "2.0.0"
+ONNX_FILE = "traffic-v2.onnx"
+VOCABULARY_FILE = "traffic-v2.vocabulary.txt"
+# The fitted pipeline, for bench/original/classifier_loop.py; large, so never in git.
+PIPELINE_FILE = CACHE / "traffic-pipeline.joblib"
 SEED = 20161027
 HELD_OUT = 0.2
 # The exported graph's first label is index 0 of the probability output.
 LABELS = ["non_traffic", "traffic"]
-TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+TARGET_OPSET = {"": 17}
 PARAMS = {
     "tfidf": {
         # The TypeScript preprocessing already lowercased, cleaned and tokenized: split on
@@ -60,7 +66,8 @@ PARAMS = {
         "lowercase": False,
         "ngram_range": [1, 2],
         "min_df": 2,
-        # sublinear_tf stays off: skl2onnx 1.20 exports it wrongly (TF-IDF values off by up to 0.025).
+        # sublinear_tf stays off: the model is that of 1.0.0, when skl2onnx 1.20 exported it
+        # wrongly (TF-IDF values off by up to 0.025).
         "sublinear_tf": False,
     },
     "classifier": "CalibratedClassifierCV(LinearSVC)",
@@ -135,33 +142,111 @@ def metrics(truth: list[str], predicted: list[str]) -> dict:
     }
 
 
-def export_onnx(pipeline: Pipeline) -> bytes:
-    model = convert_sklearn(
-        pipeline,
-        name=MODEL_NAME,
-        initial_types=[("text", StringTensorType([None, 1]))],
-        # locale "C": ONNX Runtime's StringNormalizer throws at load time on machines
-        # without the en_US.UTF-8 locale (slim images, CI) when the locale is left unset.
-        options={
-            TfidfVectorizer: {"separators": [" "], "locale": "C"},
-            CalibratedClassifierCV: {"zipmap": False},
-        },
-        target_opset=TARGET_OPSET,
+def export_onnx(pipeline: Pipeline) -> tuple[bytes, list[str]]:
+    """The fitted pipeline as a small ONNX graph over term ids, plus its vocabulary (id order).
+
+    scikit-learn's TF-IDF row of a post is l2_normalize(count(term) * idf[term]) over its
+    distinct word 1-2 grams, and the calibrated linear SVM turns it into
+    p(traffic) = expit(-(a * (x . coef + intercept) + b)). The graph takes, per post, the
+    vocabulary ids of its distinct n-grams and their counts (padded to the longest post with
+    count 0, which adds nothing), so its cost grows with the words of a post, not with the
+    42k features; the caller (apps/classifier/src/term-ids.ts) looks the n-grams up.
+    """
+    tfidf: TfidfVectorizer = pipeline.named_steps["tfidf"]
+    calibrated: CalibratedClassifierCV = pipeline.named_steps["clf"]
+    assert len(calibrated.calibrated_classifiers_) == 1, "ensemble=False keeps one SVM"
+    inner = calibrated.calibrated_classifiers_[0]
+    svm, sigmoid = inner.estimator, inner.calibrators[0]
+    assert list(svm.classes_) == LABELS and tfidf.norm == "l2" and not tfidf.sublinear_tf
+    assert tfidf.use_idf and tfidf.binary is False
+    vocabulary = [""] * len(tfidf.vocabulary_)
+    for term, index in tfidf.vocabulary_.items():
+        vocabulary[index] = term
+    # One term a line in the vocabulary file.
+    assert all(term and "\n" not in term and "\r" not in term for term in vocabulary)
+
+    def const(name: str, values) -> onnx.TensorProto:
+        return numpy_helper.from_array(np.asarray(values, dtype=np.float32), name)
+
+    initializers = [
+        const("idf", tfidf.idf_),
+        const("coef", svm.coef_[0]),
+        const("intercept", [svm.intercept_[0]]),
+        # p(traffic) = sigmoid(-a * decision - b)
+        const("minus_a", [-sigmoid.a_]),
+        const("minus_b", [-sigmoid.b_]),
+        const("one", [1.0]),
+        # An empty post (norm 0) keeps scikit-learn's all-zero row: 0 / tiny = 0.
+        const("tiny", [np.finfo(np.float32).tiny]),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1"),
+    ]
+    node = helper.make_node
+    nodes = [
+        node("Gather", ["idf", "ids"], ["term_idf"]),
+        node("Mul", ["counts", "term_idf"], ["weights"]),
+        node("Mul", ["weights", "weights"], ["squares"]),
+        node("ReduceSum", ["squares", "axis1"], ["sum_squares"], keepdims=1),
+        node("Sqrt", ["sum_squares"], ["norm"]),
+        node("Max", ["norm", "tiny"], ["safe_norm"]),
+        node("Gather", ["coef", "ids"], ["term_coef"]),
+        node("Mul", ["weights", "term_coef"], ["products"]),
+        node("ReduceSum", ["products", "axis1"], ["dot"], keepdims=1),
+        node("Div", ["dot", "safe_norm"], ["scaled"]),
+        node("Add", ["scaled", "intercept"], ["decision"]),
+        node("Mul", ["decision", "minus_a"], ["decision_a"]),
+        node("Add", ["decision_a", "minus_b"], ["logit"]),
+        node("Sigmoid", ["logit"], ["p_traffic"]),
+        node("Sub", ["one", "p_traffic"], ["p_non_traffic"]),
+        # Columns in LABELS order, like scikit-learn's predict_proba.
+        node("Concat", ["p_non_traffic", "p_traffic"], ["probabilities"], axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        MODEL_NAME,
+        inputs=[
+            helper.make_tensor_value_info("ids", TensorProto.INT32, ["N", "L"]),
+            helper.make_tensor_value_info("counts", TensorProto.FLOAT, ["N", "L"]),
+        ],
+        outputs=[helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2])],
+        initializer=initializers,
     )
-    for node in model.graph.node:
-        if node.op_type == "StringNormalizer":
-            attrs = {a.name: a for a in node.attribute}
-            if "locale" not in attrs:
-                node.attribute.append(onnx.helper.make_attribute("locale", "C"))
-    onnx.checker.check_model(model)
-    assert [o.name for o in model.graph.output] == ["label", "probabilities"], model.graph.output
-    return model.SerializeToString()
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid(domain, version) for domain, version in TARGET_OPSET.items()],
+        producer_name="tweetream train.py",
+        # ONNX Runtime 1.23 (Python) and onnxruntime-node read IR version 8.
+        ir_version=8,
+    )
+    model.model_version = int(MODEL_VERSION.split(".")[0])
+    onnx.checker.check_model(model, full_check=True)
+    return model.SerializeToString(), vocabulary
 
 
-def onnx_predict(model_bytes: bytes, texts: list[str]) -> tuple[list[str], np.ndarray]:
+def term_ids(vocabulary: dict[str, int], text: str) -> dict[int, int]:
+    """Counts of the vocabulary ids of a clean text's word 1-2 grams, as term-ids.ts computes them."""
+    tokens = [token for token in text.split(" ") if token]
+    counts: dict[int, int] = {}
+    for term in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
+        index = vocabulary.get(term)
+        if index is not None:
+            counts[index] = counts.get(index, 0) + 1
+    return counts
+
+
+def onnx_predict(model_bytes: bytes, vocabulary: list[str], texts: list[str]) -> tuple[list[str], np.ndarray]:
+    index = {term: i for i, term in enumerate(vocabulary)}
+    rows = [term_ids(index, text) for text in texts]
+    width = max(1, max(len(row) for row in rows))
+    ids = np.zeros((len(rows), width), dtype=np.int32)
+    counts = np.zeros((len(rows), width), dtype=np.float32)
+    for r, row in enumerate(rows):
+        ids[r, : len(row)] = list(row.keys())
+        counts[r, : len(row)] = list(row.values())
     session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
-    labels, probabilities = session.run(None, {"text": np.array(texts, dtype=object).reshape(-1, 1)})
-    return [str(label) for label in labels], np.asarray(probabilities)
+    (probabilities,) = session.run(None, {"ids": ids, "counts": counts})
+    probabilities = np.asarray(probabilities)
+    # Ties go to the first label, as numpy's argmax in scikit-learn's predict.
+    return [LABELS[int(i)] for i in probabilities.argmax(axis=1)], probabilities
 
 
 def file_sha256(path: Path) -> str:
@@ -219,8 +304,16 @@ def main() -> None:
         cv = cross_validate_with(texts, labels, augmentation)
         print(f"10-fold CV in {time.time() - started:.0f} s:", json.dumps(cv), flush=True)
 
-    model_bytes = export_onnx(pipeline)
-    onnx_labels, onnx_proba = onnx_predict(model_bytes, x_held)
+    model_bytes, vocabulary = export_onnx(pipeline)
+    analyzer = pipeline.named_steps["tfidf"].build_analyzer()
+    index = pipeline.named_steps["tfidf"].vocabulary_
+    for text in x_held:
+        expected = {}
+        for term in analyzer(text):
+            if term in index:
+                expected[index[term]] = expected.get(index[term], 0) + 1
+        assert term_ids(index, text) == expected, f"term ids differ from scikit-learn's for {text!r}"
+    onnx_labels, onnx_proba = onnx_predict(model_bytes, vocabulary, x_held)
     sk_proba = pipeline.predict_proba(x_held)
     label_agreement = sum(a == b for a, b in zip(onnx_labels, held_pred))
     max_diff = float(np.abs(onnx_proba - sk_proba).max())
@@ -230,6 +323,11 @@ def main() -> None:
 
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     (MODEL_DIR / ONNX_FILE).write_bytes(model_bytes)
+    vocabulary_bytes = ("\n".join(vocabulary) + "\n").encode("utf-8")
+    (MODEL_DIR / VOCABULARY_FILE).write_bytes(vocabulary_bytes)
+    for stale in ["traffic-v1.onnx"]:
+        (MODEL_DIR / stale).unlink(missing_ok=True)
+    joblib.dump(pipeline, PIPELINE_FILE)
     sources = sorted({item["source"] for item in corpus})
     # No corpus text here: each held-out item is named by file + record number and
     # the sha256 of its cleaned text, so the parity test can find and check it.
@@ -263,8 +361,20 @@ def main() -> None:
         "file": ONNX_FILE,
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "labels": LABELS,
-        "input": {"name": "text", "shape": ["N", 1], "type": "string", "content": "cleanText"},
-        "outputs": {"label": "label", "probabilities": "probabilities"},
+        "inputs": {
+            "ids": {"name": "ids", "shape": ["N", "L"], "type": "int32", "content": "vocabulary ids of a post's distinct word 1-2 grams, padded"},
+            "counts": {"name": "counts", "shape": ["N", "L"], "type": "float32", "content": "occurrences of each id, 0 for padding"},
+        },
+        "outputs": {"probabilities": "probabilities"},
+        "vocabulary": {
+            "file": VOCABULARY_FILE,
+            "sha256": hashlib.sha256(vocabulary_bytes).hexdigest(),
+            "terms": len(vocabulary),
+            "format": "UTF-8, one term a line, line i (from 0) = id i",
+            # How the caller turns a clean text into terms (scikit-learn's analyzer).
+            "ngramRange": [1, 2],
+            "tokenSeparator": " ",
+        },
         "preprocessingVersion": info["preprocessingVersion"],
         "trainedAt": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "seed": SEED,
@@ -292,7 +402,6 @@ def main() -> None:
         "libraries": {
             "python": platform.python_version(),
             "scikit-learn": sklearn.__version__,
-            "skl2onnx": skl2onnx.__version__,
             "onnx": onnx.__version__,
             "onnxruntime": onnxruntime.__version__,
             "numpy": np.__version__,
@@ -301,7 +410,10 @@ def main() -> None:
         "opset": TARGET_OPSET,
     }
     (MODEL_DIR / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_DIR / ONNX_FILE} ({len(model_bytes)} bytes), metadata.json, parity-heldout.json")
+    print(
+        f"wrote {MODEL_DIR / ONNX_FILE} ({len(model_bytes)} bytes), {VOCABULARY_FILE} "
+        f"({len(vocabulary_bytes)} bytes), metadata.json, parity-heldout.json; {PIPELINE_FILE}"
+    )
 
 
 if __name__ == "__main__":

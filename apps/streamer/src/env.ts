@@ -62,6 +62,13 @@ export const streamerEnvSchema = z
       .describe("the path of a .csv (text,label), .txt (one post a line) or .jsonl corpus"),
     FILE_RATE: rate(100),
     FILE_LOOP: bool(false),
+    FILE_CHECKPOINT_PATH: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "a file where the file source records the last acknowledged post, to resume there after a restart (default: none, replay from the start)",
+      ),
     FILE_FORMAT: z
       .enum(["csv", "txt", "jsonl"])
       .optional()

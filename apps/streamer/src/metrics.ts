@@ -1,8 +1,10 @@
-import { Counter, Histogram, type Registry } from "@tweetream/shared";
+import { Counter, Histogram, deadLetterCounter, type Registry } from "@tweetream/shared";
 
 /** The streamer's Prometheus metrics (docs/OPERATIONS.md lists them all). */
 export function createStreamerMetrics(registry: Registry) {
   return {
+    /** Malformed control records set aside by the catalogue follower. */
+    deadLetters: deadLetterCounter(registry),
     posts: new Counter({
       name: "tweetream_streamer_posts_total",
       help: "Posts the streamer received, by outcome: published, duplicates, unmatched (no topic) or invalid.",

@@ -98,7 +98,7 @@ export class PostPipeline {
         // One line per 1,000 bad posts at most: a broken source must not flood the log.
         if (this.stats.invalid % 1000 === 1) {
           this.#options.logger.warn(
-            { err: error, id: post.id, invalid: this.stats.invalid },
+            { err: error, postId: post.id, invalid: this.stats.invalid },
             "dropped an invalid post",
           );
         }
@@ -115,6 +115,12 @@ export class PostPipeline {
     }
     // Remember ids only once they are safely in Kafka, so a failed send is retried, not dropped.
     for (const id of accepted) this.#seen.set(id, true);
+    // One line per post only at debug: at thousands of posts a second, info stays quiet.
+    if (this.#options.logger.isLevelEnabled("debug")) {
+      for (const record of records) {
+        this.#options.logger.debug({ postId: record.key }, "published a post");
+      }
+    }
     this.#count("published", records.length);
     for (const slug of tagged) metrics.tagged.inc({ topic: slug });
   };

@@ -53,6 +53,7 @@ export async function startStreamer({
   });
   const matcher = new TopicMatcher();
   const registry = createMetricsRegistry("streamer");
+  const metrics = createStreamerMetrics(registry);
   const abort = new AbortController();
   try {
     const source = given ?? createSource(env, logger);
@@ -96,6 +97,9 @@ export async function startStreamer({
       kafka,
       logger,
       service: "streamer",
+      onDeadLetter: (reason) => {
+        metrics.deadLetters.inc({ reason });
+      },
       onChange: async (event, all) => {
         applyTopic(event.slug, all.get(event.slug));
         if (live) {
@@ -119,7 +123,7 @@ export async function startStreamer({
       knownTopics: () => follower.topics,
       dedupeWindow: env.STREAMER_DEDUPE_WINDOW,
       logger,
-      metrics: createStreamerMetrics(registry),
+      metrics,
     });
     const finished = source.run(pipeline.handle, abort.signal);
     finished.then(

@@ -37,6 +37,8 @@ let base: string;
 let web: WebServer;
 let webEnv: WebEnv;
 let context: BrowserContext;
+/** Console messages from any page that report a Content-Security-Policy violation. */
+const cspViolations: string[] = [];
 /** Stops what beforeAll started, newest first. */
 const stops: (() => Promise<unknown>)[] = [];
 
@@ -135,6 +137,9 @@ beforeAll(async () => {
     colorScheme: "light",
   });
   stops.push(() => context.close());
+  context.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -147,7 +152,9 @@ describe("dashboard", () => {
 
   it("lets an admin sign in and create a topic, checking the rule as they type", async () => {
     const page = await context.newPage();
-    await page.goto(base);
+    const response = await page.goto(base);
+    // The server's CSP is on, and the page still connects its WebSocket under it.
+    expect(response?.headers()["content-security-policy"]).toMatch(/connect-src 'self' ws: wss:/);
     await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
     await signIn(page);
 
@@ -293,4 +300,8 @@ describe("dashboard", () => {
     expect(options.some((option) => option.includes(slug))).toBe(false);
     await shot(feed, "feed-topic-deleted");
   }, 120_000);
+
+  it("ran every page above without a Content-Security-Policy violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
 });

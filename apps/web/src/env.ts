@@ -11,6 +11,16 @@ const wholeNumber = (fallback: number, min: number, max: number, what: string) =
     .default(fallback)
     .describe(`${what}, a whole number from ${min} to ${max} (default ${fallback})`);
 
+/** True for a bare http(s) origin: what browsers send in `Origin`, with no path or trailing slash. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable the web server reads (README.md, "Configuration"). */
 export const webEnvSchema = z
   .object({
@@ -90,6 +100,27 @@ export const webEnvSchema = z
       .describe(
         "the header a trusted reverse proxy puts the client address in, e.g. x-real-ip (unset: the TCP peer address)",
       ),
+    GRAPHQL_CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((list) =>
+        list
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ""),
+      )
+      .refine((origins) => origins.every(isOrigin), {
+        error: "expected origins like https://ops.example.com (scheme, host, optional port)",
+      })
+      .describe(
+        "comma-separated origins whose browsers may call /graphql, e.g. https://ops.example.com,http://localhost:5173 (default: none, same-origin only)",
+      ),
+    GRAPHQL_MUTATION_RATE_LIMIT: wholeNumber(
+      60,
+      1,
+      100_000,
+      "mutations one client address may run per minute",
+    ),
     GRAPHQL_WS_INIT_TIMEOUT_MS: wholeNumber(
       3000,
       100,

@@ -21,6 +21,8 @@ import type { WebEnv } from "./env.ts";
 import { LiveTopics, startGateway, startTopicSync, type Gateway } from "./server/graphql/index.ts";
 import { TweetHub } from "./server/hub/index.ts";
 import { createWebMetrics } from "./server/metrics.ts";
+import { createRequestLog } from "./server/request-log.ts";
+import { apiHeaders, dashboardHeaders } from "./server/security-headers.ts";
 import { TopicAdmin } from "./server/topics/index.ts";
 
 export interface WebServerOptions {
@@ -104,6 +106,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     logger,
     historyPerTopic: env.WEB_HISTORY_PER_TOPIC,
     onDelivered: metrics.delivered,
+    onDuplicate: metrics.duplicate,
     onDeadLetter: (reason) => {
       metrics.deadLetters.inc({ reason });
     },
@@ -119,8 +122,8 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   let pages: PageHandler | undefined;
   let stopping = false;
 
-  const server = createServer((request, response) => {
-    const route = request.url?.split("?")[0];
+  /** Answers a request whose security headers are set, by its path. */
+  const serve = (request: IncomingMessage, response: ServerResponse, route: string | undefined) => {
     if (route === "/healthz") {
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ status: "ok" }));
@@ -138,12 +141,12 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
       return;
     }
     if (route === "/graphql" && gateway) {
-      void gateway.handleHttp(request, response);
+      gateway.handleHttp(request, response, request.log);
       return;
     }
     if (pages) {
       pages.handle(request, response).catch((error: unknown) => {
-        logger.error({ err: error, url: request.url }, "dashboard request failed");
+        request.log.error({ err: error, path: route }, "dashboard request failed");
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
@@ -151,7 +154,20 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     }
     response.writeHead(404, { "content-type": "text/plain" });
     response.end("not found\n");
+  };
+  const requestLog = createRequestLog(logger);
+  const pageHeaders = dashboardHeaders(!production);
+  const otherHeaders = apiHeaders();
+  const server = createServer((request, response) => {
+    requestLog(request, response);
+    const route = request.url?.split("?")[0];
+    const api = route === "/healthz" || route === "/readyz" || route === "/metrics";
+    // helmet only sets headers and calls back at once.
+    (api || route === "/graphql" ? otherHeaders : pageHeaders)(request, response, () => {
+      serve(request, response, route);
+    });
   });
+
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const route = request.url?.split("?")[0];
     if (stopping) {
@@ -204,11 +220,21 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
       }),
     );
     await topicAdmin.reconcile();
-    follower = await startTopicSync({ kafka, logger, hub, topics: topicAdmin, live });
+    follower = await startTopicSync({
+      kafka,
+      logger,
+      hub,
+      topics: topicAdmin,
+      live,
+      onDeadLetter: (reason) => {
+        metrics.deadLetters.inc({ reason });
+      },
+    });
     gateway = await startGateway({
       services: { hub, topics: topicAdmin, live, logger },
       httpServer: server,
       adminToken,
+      corsOrigins: env.GRAPHQL_CORS_ORIGINS,
       production,
       introspection: env.GRAPHQL_INTROSPECTION ?? !production,
       drainTimeoutMs: env.WEB_DRAIN_TIMEOUT_MS,
@@ -224,6 +250,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         maxConnectionsPerIp: env.GRAPHQL_WS_MAX_CONNECTIONS_PER_IP,
         clientIpHeader: env.GRAPHQL_CLIENT_IP_HEADER,
         connectionInitWaitTimeoutMs: env.GRAPHQL_WS_INIT_TIMEOUT_MS,
+        mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
       },
     });
     pages = await loadDashboard(env, logger);

@@ -1,6 +1,7 @@
 // Helpers for the gateway tests: a web server on port 0 against the test
-// broker and a SQLite file, plain HTTP GraphQL calls, and graphql-ws clients
-// whose results are collected for assertions.
+// broker and a catalogue (a SQLite file by default, or a database of its own on
+// the TWEETREAM_TEST_POSTGRES_URL server), plain HTTP GraphQL calls, and
+// graphql-ws clients whose results are collected for assertions.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +9,8 @@ import type { FormattedExecutionResult } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import { inject } from "vitest";
 import WebSocket from "ws";
+import type { CatalogueProvider } from "@tweetream/catalogue";
+import { freshDatabase } from "@tweetream/catalogue/testing";
 import { loadClassifierEnv, startClassifier } from "@tweetream/classifier";
 import { createLogger } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
@@ -25,9 +28,35 @@ export interface Deployment {
   databaseUrl: string;
 }
 
+/** A deployment on a new SQLite file (left in the temporary directory). */
 export function newDeployment(): Deployment {
   const dir = mkdtempSync(path.join(tmpdir(), "tweetream-gateway-"));
   return { prefix: uniqueName("gw"), databaseUrl: `file:${path.join(dir, "catalogue.db")}` };
+}
+
+/** A deployment whose catalogue is a database of its own, removed by `dispose`. */
+export interface DisposableDeployment extends Deployment {
+  provider: CatalogueProvider;
+  /** Deletes the catalogue (stop the deployment's web servers first). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A deployment on a fresh, empty catalogue of `provider` (default SQLite;
+ * PostgreSQL needs TWEETREAM_TEST_POSTGRES_URL, see `testDatabases()`). Not
+ * migrated: the first web server migrates it at start, as in production.
+ */
+export async function freshDeployment(
+  provider: CatalogueProvider = "sqlite",
+): Promise<DisposableDeployment> {
+  // Migrating PostgreSQL takes seconds; the web server does it anyway.
+  const database = await freshDatabase(provider, { prefix: "gateway", migrate: false });
+  return {
+    prefix: uniqueName("gw"),
+    databaseUrl: database.url,
+    provider,
+    dispose: () => database.dispose(),
+  };
 }
 
 /** Starts a web server of `deployment` on port 0 (dashboard off); `env` overrides. */

@@ -2,7 +2,9 @@
 // posts pushed through the streamer and the classifier (the real model),
 // received by graphql-ws and Apollo Client subscribers, history and stats
 // queries, resuming with a cursor, topicsChanged, two web processes sharing
-// the deployment, and deletion ending subscriptions cleanly.
+// the deployment, and deletion ending subscriptions cleanly. On SQLite only:
+// posts never touch the catalogue, and server.test.ts runs the catalogue's
+// part (topic mutations, topicsChanged, reconcile at start) on both databases.
 import {
   ApolloClient,
   ApolloLink,

@@ -1,12 +1,10 @@
 // The catalogue on real databases: a SQLite file always, and PostgreSQL when
 // TWEETREAM_TEST_POSTGRES_URL points at a server whose role may create
-// databases (.ci/run sets it up). Each run uses its own file or database.
-import { mkdtempSync, rmSync } from "node:fs";
+// databases (.ci/run sets it up). Each suite uses its own file or database.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueName } from "@tweetream/shared/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   absoluteDatabaseUrl,
   migrateCatalogue,
@@ -16,88 +14,83 @@ import {
   TopicStatus,
   type Catalogue,
 } from "../src/index.ts";
+import {
+  freshDatabase,
+  TEST_POSTGRES_URL_VARIABLE,
+  testDatabases,
+  type FreshDatabase,
+} from "../src/testing.ts";
 
-const postgresUrl = process.env.TWEETREAM_TEST_POSTGRES_URL;
+for (const { provider, title, skipReason } of testDatabases()) {
+  describe.skipIf(skipReason !== undefined)(`topic catalogue on ${title}`, () => {
+    let database: FreshDatabase;
+    let catalogue: Catalogue;
 
-/** Creates an empty database for one test suite; returns its URL and a disposer. */
-async function freshDatabase(kind: "sqlite" | "postgresql") {
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(path.join(tmpdir(), "tweetream-catalogue-"));
-    return {
-      url: `file:${path.join(dir, "nested", "catalogue.db")}`,
-      dispose: async () => {
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  if (!postgresUrl) throw new Error("TWEETREAM_TEST_POSTGRES_URL is not set");
-  const name = uniqueName("catalogue").replace(/-/g, "_");
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+    beforeAll(async () => {
+      database = await freshDatabase(provider);
+      // A second run must be a no-op: migrations apply at every start.
+      await migrateCatalogue(database.url);
+      catalogue = openCatalogue(database.url);
+    });
+
+    afterAll(async () => {
+      await catalogue.close();
+      await database.dispose();
+    });
+
+    it("gives each suite a database of its own, which dispose removes", async () => {
+      // Unmigrated: a marker table is enough to tell the two apart.
+      const other = await freshDatabase(provider, { prefix: "isolation", migrate: false });
+      expect(other.url).not.toBe(database.url);
+      const elsewhere = openCatalogue(other.url);
+      try {
+        await elsewhere.db.$executeRawUnsafe("CREATE TABLE marker (id INTEGER)");
+        expect(await elsewhere.db.$queryRawUnsafe("SELECT id FROM marker")).toEqual([]);
+        await expect(catalogue.db.$queryRawUnsafe("SELECT id FROM marker")).rejects.toThrow();
+      } finally {
+        await elsewhere.close();
+        await other.dispose();
+      }
+      const gone = openCatalogue(other.url);
+      try {
+        // The SQLite file's directory or the PostgreSQL database no longer exists.
+        await expect(gone.db.$queryRawUnsafe("SELECT 1")).rejects.toThrow();
+      } finally {
+        await gone.close().catch(() => undefined);
+      }
+    });
+
+    it("uses the provider the URL names", () => {
+      expect(catalogue.provider).toBe(provider);
+    });
+
+    it("creates, reads, updates and deletes topics", async () => {
+      const { db } = catalogue;
+      const created = await db.topic.create({
+        data: { slug: "jakarta-traffic", name: "Jakarta traffic", rule: "macet OR banjir" },
+      });
+      expect(created).toMatchObject({ status: TopicStatus.PENDING, description: "" });
+      expect(created.createdAt).toBeInstanceOf(Date);
+
+      const updated = await db.topic.update({
+        where: { slug: "jakarta-traffic" },
+        data: { status: TopicStatus.ACTIVE, rule: "macet" },
+      });
+      expect(updated.status).toBe(TopicStatus.ACTIVE);
+      expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+
+      expect(await db.topic.findMany({ where: { status: TopicStatus.ACTIVE } })).toHaveLength(1);
+      await db.topic.delete({ where: { slug: "jakarta-traffic" } });
+      expect(await db.topic.count()).toBe(0);
+    });
+
+    it("refuses a second topic with the same slug", async () => {
+      const data = { slug: "dup", name: "one", rule: "a" };
+      await catalogue.db.topic.create({ data });
+      await expect(catalogue.db.topic.create({ data })).rejects.toMatchObject({ code: "P2002" });
+    });
+  });
 }
-
-const providers = ["sqlite", ...(postgresUrl ? (["postgresql"] as const) : [])] as const;
-
-describe.each(providers)("topic catalogue on %s", (kind) => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
-  let catalogue: Catalogue;
-
-  beforeAll(async () => {
-    database = await freshDatabase(kind);
-    await migrateCatalogue(database.url);
-    // A second run must be a no-op: migrations apply at every start.
-    await migrateCatalogue(database.url);
-    catalogue = openCatalogue(database.url);
-  });
-
-  afterAll(async () => {
-    await catalogue.close();
-    await database.dispose();
-  });
-
-  it("uses the provider the URL names", () => {
-    expect(catalogue.provider).toBe(kind);
-  });
-
-  it("creates, reads, updates and deletes topics", async () => {
-    const { db } = catalogue;
-    const created = await db.topic.create({
-      data: { slug: "jakarta-traffic", name: "Jakarta traffic", rule: "macet OR banjir" },
-    });
-    expect(created).toMatchObject({ status: TopicStatus.PENDING, description: "" });
-    expect(created.createdAt).toBeInstanceOf(Date);
-
-    const updated = await db.topic.update({
-      where: { slug: "jakarta-traffic" },
-      data: { status: TopicStatus.ACTIVE, rule: "macet" },
-    });
-    expect(updated.status).toBe(TopicStatus.ACTIVE);
-    expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
-
-    expect(await db.topic.findMany({ where: { status: TopicStatus.ACTIVE } })).toHaveLength(1);
-    await db.topic.delete({ where: { slug: "jakarta-traffic" } });
-    expect(await db.topic.count()).toBe(0);
-  });
-
-  it("refuses a second topic with the same slug", async () => {
-    const data = { slug: "dup", name: "one", rule: "a" };
-    await catalogue.db.topic.create({ data });
-    await expect(catalogue.db.topic.create({ data })).rejects.toMatchObject({ code: "P2002" });
-  });
-});
 
 describe("catalogue configuration", () => {
   it("picks the provider from the URL", () => {
@@ -115,6 +108,39 @@ describe("catalogue configuration", () => {
     expect(redact("postgresql://tweetream:s3cret@db:5432/x")).toBe(
       "postgresql://tweetream:***@db:5432/x",
     );
+  });
+
+  it("lists PostgreSQL as skipped, and why, when TWEETREAM_TEST_POSTGRES_URL is unset", async () => {
+    vi.stubEnv(TEST_POSTGRES_URL_VARIABLE, "");
+    try {
+      const [sqlite, postgres] = testDatabases();
+      expect(sqlite).toEqual({ provider: "sqlite", title: "sqlite", skipReason: undefined });
+      expect(postgres?.provider).toBe("postgresql");
+      expect(postgres?.skipReason).toMatch(/^TWEETREAM_TEST_POSTGRES_URL is not set; set it/);
+      expect(postgres?.title).toBe(`postgresql (skipped: ${postgres?.skipReason ?? ""})`);
+      await expect(freshDatabase("postgresql")).rejects.toThrow(
+        /TWEETREAM_TEST_POSTGRES_URL is not set: set it to a PostgreSQL URL/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    vi.stubEnv(TEST_POSTGRES_URL_VARIABLE, "postgresql://u:p@db/x");
+    try {
+      expect(testDatabases().map((d) => d.skipReason)).toEqual([undefined, undefined]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("creates a SQLite file's missing directories when migrating", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tweetream-catalogue-"));
+    try {
+      const file = path.join(dir, "nested", "data", "catalogue.db");
+      await migrateCatalogue(`file:${file}`);
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names the database when migration fails", async () => {

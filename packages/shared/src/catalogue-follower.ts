@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { KafkaClient } from "./kafka.ts";
 import type { Logger } from "./logger.ts";
+import type { DeadLetterReason } from "./messages/dead-letter.ts";
 import { decodeControlEvent, type ControlEvent, type TopicUpserted } from "./messages/control.ts";
 
 /** The topic catalogue as rebuilt from the compacted control topic. */
@@ -25,6 +26,8 @@ export async function followCatalogue(options: {
   logger: Logger;
   /** Name of the service, used in the group id. */
   service: string;
+  /** Called for each control record set aside as malformed (metrics). */
+  onDeadLetter?: (reason: DeadLetterReason) => void;
   /** Called after each change is applied (the map already reflects it). */
   onChange?: (
     event: ControlEvent,
@@ -58,6 +61,7 @@ export async function followCatalogue(options: {
     fromBeginning: true,
     deleteGroupOnStop: true,
     decode: decodeControlEvent,
+    onDeadLetter: options.onDeadLetter,
     onBatch: async (records) => {
       for (const { value: event } of records) {
         if (event.type === "topic.upserted") topics.set(event.slug, event.topic);

@@ -9,10 +9,13 @@ import {
   type Consumer as KafkaJsConsumer,
   type EachBatchPayload,
   type IHeaders,
+  type ICustomPartitioner,
   type LogEntry,
+  type Message,
+  type PartitionMetadata,
   type Producer as KafkaJsProducer,
 } from "kafkajs";
-import { isRetriable, InvalidMessageError } from "./errors.ts";
+import { isRetriable, InvalidMessageError, TweetreamError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from "./messages/dead-letter.ts";
 import type { TopicNames } from "./topics.ts";
@@ -85,6 +88,10 @@ export interface ConsumerOptions<T> {
   deleteGroupOnStop?: boolean;
   /** Called for each record sent to the dead-letter topic (e.g. to count it in metrics). */
   onDeadLetter?: (reason: DeadLetterReason) => void;
+  /** Called when the kafkajs consumer crashed (it is restarted after a pause). */
+  onCrash?: (error: unknown) => void;
+  /** Called once a crashed consumer runs again. */
+  onRestart?: () => void;
   /** Called after each batch with the partition's progress (e.g. to know it caught up). */
   onProgress?: (progress: {
     topic: string;
@@ -125,6 +132,44 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new KafkaClient(options);
 }
 
+/**
+ * Retry of every kafkajs request: 300 ms doubling (with jitter) up to 2 s
+ * between attempts, so a new leader is found within about 2 s of the
+ * controller moving leadership (it fences a dead broker after 9 s), and a dead
+ * broker costs at most one logged attempt per request every 2 s (no tight
+ * loop). Fifteen retries span about 25 s: longer than a failover, after which
+ * a consumer crashes and is restarted.
+ */
+export const CLIENT_RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 2000,
+  retries: 15,
+} as const;
+
+/** Client-side timeout of one request (kafkajs' default is 30 s). */
+const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Consumer session timeout: how long the group waits for a member that
+ * vanished without leaving (a `kill -9`, or a kafkajs crash restart, which does
+ * not leave the group) before moving its partitions. kafkajs' 30 s would be the
+ * recovery time of every such fault.
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+/** How long topic creation waits for every new partition to have a leader. */
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+/**
+ * Producers and consumers refresh cluster metadata at most this long after the
+ * last refresh (kafkajs: 5 min). kafkajs does not refresh it after a request
+ * timeout, so against a frozen (SIGSTOP) leader it would retry that broker
+ * until it thaws; with this, a retry picks up the new leader once the
+ * controller has moved leadership (about 9 s after the freeze).
+ */
+const METADATA_MAX_AGE_MS = 5000;
+/** How long a topic's partition list is reused before asking the cluster again. */
+const PARTITION_CACHE_MS = 30_000;
+/** Longest pause before restarting a crashed consumer (it starts at 1 s and doubles). */
+const MAX_RESTART_DELAY_MS = 10_000;
+
 const toPinoLevel = {
   [KafkaLogLevel.NOTHING]: "silent",
   [KafkaLogLevel.ERROR]: "error",
@@ -140,6 +185,10 @@ export class KafkaClient {
   readonly #topics: TopicNames;
   #admin: Promise<Admin> | undefined;
   readonly #closers = new Set<() => Promise<void>>();
+  readonly #partitionCache = new Map<
+    string,
+    { at: number; partitions: Promise<PartitionMetadata[]> }
+  >();
 
   constructor({ brokers, clientId, logger, topics }: KafkaClientOptions) {
     this.#logger = logger.child({ component: "kafka" });
@@ -150,7 +199,10 @@ export class KafkaClient {
       clientId,
       brokers: [...brokers],
       connectionTimeout: 3000,
-      retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
+      // A frozen broker (sockets open, no answers) holds a request this long
+      // before the client tries elsewhere; kafkajs' 30 s would outlast a failover.
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      retry: CLIENT_RETRY,
       logLevel: KafkaLogLevel.WARN,
       logCreator:
         () =>
@@ -183,24 +235,78 @@ export class KafkaClient {
     return { brokers: cluster.brokers.length, controller: cluster.controller };
   }
 
-  /** Creates each topic that does not exist yet; returns the names it created. */
+  /**
+   * Creates each topic that does not exist yet and waits until every partition
+   * of the requested topics has a leader; returns the names it created. Safe
+   * to run from several processes at once.
+   */
   async ensureTopics(specs: readonly TopicSpec[]): Promise<string[]> {
     const admin = await this.#adminClient();
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return [];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions,
-        replicationFactor: s.replicationFactor,
-        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      // On a multi-broker cluster kafkajs asks one broker for the new leaders
+      // before that broker has the topic in its metadata, and gives up on
+      // UNKNOWN_TOPIC_OR_PARTITION ("does not host this topic-partition"),
+      // retrying only LEADER_NOT_AVAILABLE. The topics are created by then:
+      // verify below instead of failing.
+      if (!isTransientTopicError(error)) throw error;
+      this.#logger.warn(
+        { err: error, topics: missing.map((s) => s.topic) },
+        "topic creation reported a transient error; checking the topics",
+      );
+    }
+    await this.#waitForLeaders(missing);
     const created = missing.map((s) => s.topic);
     this.#logger.info({ topics: created }, "created Kafka topics");
     return created;
+  }
+
+  /** Waits until each topic exists with all its partitions led; throws naming the missing ones. */
+  async #waitForLeaders(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = await this.#adminClient();
+    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+    let pending = specs.map((s) => s.topic);
+    let lastError: unknown;
+    for (let delayMs = 100; ; delayMs = Math.min(2000, delayMs * 2)) {
+      try {
+        const present = new Set(await admin.listTopics());
+        const listed = pending.filter((topic) => present.has(topic));
+        const { topics } =
+          listed.length === 0 ? { topics: [] } : await admin.fetchTopicMetadata({ topics: listed });
+        const ready = new Set(
+          topics
+            .filter((t) => {
+              const want = specs.find((s) => s.topic === t.name)?.partitions ?? 1;
+              return t.partitions.length >= want && t.partitions.every((p) => p.leader >= 0);
+            })
+            .map((t) => t.name),
+        );
+        pending = pending.filter((topic) => !ready.has(topic));
+        if (pending.length === 0) return;
+      } catch (error) {
+        if (!isTransientTopicError(error)) throw error;
+        lastError = error;
+      }
+      if (Date.now() > deadline) {
+        throw new TweetreamError(
+          `Kafka topics not ready after ${TOPIC_READY_TIMEOUT_MS / 1000}s (missing or without a partition leader): ${pending.join(", ")}`,
+          { retriable: true, cause: lastError },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 
   /** Deletes the named topics; names that do not exist are ignored. */
@@ -245,6 +351,49 @@ export class KafkaClient {
       .sort((a, b) => a.partition - b.partition);
   }
 
+  /**
+   * A consumer group's state and member ids (empty once every member has left),
+   * and its committed offsets on `topic`; for operations and shutdown checks.
+   */
+  async describeGroup(
+    groupId: string,
+    topic?: string,
+  ): Promise<{
+    state: string;
+    members: string[];
+    offsets: { partition: number; offset: string }[];
+  }> {
+    const admin = await this.#adminClient();
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    const committed =
+      topic === undefined ? [] : await admin.fetchOffsets({ groupId, topics: [topic] });
+    return {
+      state: group?.state ?? "Dead",
+      members: group?.members.map((m) => m.memberId) ?? [],
+      offsets: (committed[0]?.partitions ?? [])
+        .map(({ partition, offset }) => ({ partition, offset }))
+        .sort((a, b) => a.partition - b.partition),
+    };
+  }
+
+  /** A topic's partitions, cached for a while (partitions are only ever added, and rarely). */
+  async #partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    const cached = this.#partitionCache.get(topic);
+    if (cached && Date.now() - cached.at < PARTITION_CACHE_MS) return cached.partitions;
+    const partitions = (async () => {
+      const { topics } = await (await this.#adminClient()).fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions ?? [];
+    })();
+    this.#partitionCache.set(topic, { at: Date.now(), partitions });
+    try {
+      return await partitions;
+    } catch (error) {
+      this.#partitionCache.delete(topic);
+      throw error;
+    }
+  }
+
   /** Names of every topic in the cluster. */
   async listTopics(): Promise<string[]> {
     return (await this.#adminClient()).listTopics();
@@ -268,20 +417,19 @@ export class KafkaClient {
       idempotent: true,
       // At least once: an unbounded retry never drops a record (kafkajs warns
       // about bounded retries on idempotent producers for that reason).
-      retry: {
-        retries: options.maxRetries ?? Number.MAX_SAFE_INTEGER,
-        initialRetryTime: 300,
-        maxRetryTime: 30_000,
-      },
+      retry: { ...CLIENT_RETRY, retries: options.maxRetries ?? Number.MAX_SAFE_INTEGER },
       maxInFlightRequests: 1,
+      metadataMaxAge: METADATA_MAX_AGE_MS,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
     const close = () => producer.disconnect();
     this.#closers.add(close);
+    const partitioner = Partitioners.DefaultPartitioner();
     return {
-      send: (records) => sendRecords(producer, records),
+      send: (records) =>
+        sendRecords(producer, records, (topic) => this.#partitionsOf(topic), partitioner),
       disconnect: async () => {
         this.#closers.delete(close);
         await close();
@@ -333,13 +481,13 @@ export class KafkaClient {
         try {
           await options.onBatch(decoded, context);
         } catch (error) {
-          if (isRetriable(error)) throw error;
+          if (isRetriable(error) || isKafkaClientError(error)) throw error;
           // Find the poisoned records one by one so the good ones still go through.
           for (const record of decoded) {
             try {
               await options.onBatch([record], context);
             } catch (recordError) {
-              if (isRetriable(recordError)) throw recordError;
+              if (isRetriable(recordError) || isKafkaClientError(recordError)) throw recordError;
               rejected.push({ record: record.raw, error: recordError });
             }
           }
@@ -355,7 +503,14 @@ export class KafkaClient {
           options.onDeadLetter?.(reason.success ? reason.data : "processing-failed");
         }
         logger.warn(
-          { count: rejected.length, topic: batch.topic, partition: batch.partition },
+          {
+            count: rejected.length,
+            topic: batch.topic,
+            partition: batch.partition,
+            // The keys are post ids (or topic slugs on the control topic); bounded, for the log.
+            keys: rejected.slice(0, 20).map(({ record }) => record.key?.toString("utf8") ?? null),
+            offsets: rejected.slice(0, 20).map(({ record }) => record.offset),
+          },
           "dead-lettered records",
         );
       }
@@ -374,52 +529,72 @@ export class KafkaClient {
       }
     };
 
-    // kafkajs restarts a crashed consumer by itself only for retriable errors;
-    // after any other crash this builds a new one, with a growing pause.
+    // Every crash restarts through here, not through kafkajs' own restart
+    // (which it skips for non-retriable errors, and which has left consumers
+    // dead): a new consumer after a pause growing from 1 s to 10 s, retried
+    // until it runs again or the consumer is stopped.
     let current: KafkaJsConsumer | undefined;
     let stopping: Promise<void> | undefined;
     let crashes = 0;
+    const restart = (crashed: KafkaJsConsumer) => {
+      crashes++;
+      const delayMs = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** Math.min(crashes - 1, 4));
+      setTimeout(() => {
+        if (stopping) return;
+        logger.warn({ crashes, delayMs }, "restarting the crashed consumer");
+        void crashed
+          .disconnect()
+          .catch(() => undefined)
+          .then(launch)
+          .then(
+            async (next) => {
+              if (stopping) {
+                await next.disconnect();
+                return;
+              }
+              current = next;
+              options.onRestart?.();
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, "could not restart the consumer; trying again");
+              restart(crashed);
+            },
+          );
+      }, delayMs).unref();
+    };
     const launch = async (): Promise<KafkaJsConsumer> => {
       const consumer = this.#kafka.consumer({
         groupId: options.groupId,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        heartbeatInterval: 1000,
         // Only bounds how long an idle fetch waits (new data is returned at once);
         // shorter makes stop() quicker.
         maxWaitTimeInMs: 1000,
+        metadataMaxAge: METADATA_MAX_AGE_MS,
+        retry: { ...CLIENT_RETRY, restartOnFailure: () => Promise.resolve(false) },
       });
+      current = consumer;
       consumer.on(consumer.events.CRASH, ({ payload }) => {
-        logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
-        if (payload.restart || stopping) return;
-        crashes++;
-        const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(crashes - 1, 5));
-        setTimeout(() => {
-          if (stopping) return;
-          logger.warn({ crashes, delayMs }, "restarting the crashed consumer");
-          void consumer
-            .disconnect()
-            .catch(() => undefined)
-            .then(launch)
-            .then(
-              (next) => {
-                current = next;
-              },
-              (error: unknown) => {
-                logger.error({ err: error }, "could not restart the consumer");
-              },
-            );
-        }, delayMs).unref();
+        if (stopping) return;
+        logger.error({ err: payload.error }, "consumer crashed");
+        options.onCrash?.(payload.error);
+        restart(consumer);
       });
       consumer.on(consumer.events.GROUP_JOIN, () => {
         for (const seek of pendingSeeks.values()) consumer.seek(seek);
       });
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: [...options.topics],
-        fromBeginning: options.fromBeginning,
-      });
-      await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({
+          topics: [...options.topics],
+          fromBeginning: options.fromBeginning,
+        });
+        await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        throw error;
+      }
       return consumer;
     };
     current = await launch();
@@ -462,24 +637,74 @@ export class KafkaClient {
   }
 }
 
+type Partitioner = ReturnType<ICustomPartitioner>;
+
+/**
+ * Sends `records` with acks=all, one `sendBatch` per topic partition.
+ *
+ * Why per partition: kafkajs' sendBatch (2.2.4, producer/sendMessages.js)
+ * remembers which *brokers* already answered and, on a retry, skips every
+ * broker in that list. When a partition's leader dies mid-send and leadership
+ * moves to a broker that had already answered for another partition, the
+ * retry never sends that partition's records, yet the call resolves: records
+ * acknowledged but not written (seen in the broker-kill and broker-pause
+ * fault scenarios). With one partition per call there is one leader per call,
+ * so a retry always goes to the new leader. Calls run in parallel; records of
+ * one partition stay in one call, in order.
+ */
 async function sendRecords(
   producer: KafkaJsProducer,
   records: readonly OutgoingRecord[],
+  partitions: (topic: string) => Promise<PartitionMetadata[]>,
+  partitioner: Partitioner,
 ): Promise<void> {
   if (records.length === 0) return;
-  const byTopic = new Map<
-    string,
-    { key: string | null; value: string | Buffer | null; headers?: IHeaders }[]
-  >();
-  for (const { topic, key, value, headers } of records) {
-    let messages = byTopic.get(topic);
-    if (!messages) byTopic.set(topic, (messages = []));
-    messages.push(headers ? { key, value, headers } : { key, value });
+  const metadata = new Map<string, PartitionMetadata[]>();
+  for (const topic of new Set(records.map((r) => r.topic))) {
+    metadata.set(topic, await partitions(topic));
   }
-  await producer.sendBatch({
-    acks: -1,
-    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-  });
+  const byPartition = new Map<string, { topic: string; messages: Message[] }>();
+  for (const { topic, key, value, headers } of records) {
+    const message: Message = headers ? { key, value, headers } : { key, value };
+    // The partitioner the producer would use, applied here so each call has one partition.
+    const partition = partitioner({ topic, partitionMetadata: metadata.get(topic) ?? [], message });
+    const id = `${String(partition)} ${topic}`;
+    let group = byPartition.get(id);
+    if (!group) byPartition.set(id, (group = { topic, messages: [] }));
+    group.messages.push({ ...message, partition });
+  }
+  await Promise.all(
+    [...byPartition.values()].map(({ topic, messages }) =>
+      producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] }),
+    ),
+  );
+}
+
+/**
+ * An error of the Kafka client itself, e.g. from `heartbeat()` during a
+ * rebalance or a coordinator move ("The coordinator is not aware of this
+ * member", which kafkajs marks non-retriable). It says nothing about the
+ * records: rethrown so kafkajs rejoins and the batch is consumed again, never
+ * dead-lettered (seen in the broker-pause fault scenario).
+ */
+function isKafkaClientError(error: unknown): boolean {
+  return error instanceof Error && error.name.startsWith("KafkaJS");
+}
+
+/** Errors kafkajs reports while a new topic's metadata spreads over the brokers. */
+function isTransientTopicError(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const type = "type" in cause ? cause.type : undefined;
+    if (
+      type === "UNKNOWN_TOPIC_OR_PARTITION" ||
+      type === "LEADER_NOT_AVAILABLE" ||
+      type === "REQUEST_TIMED_OUT" ||
+      type === "NOT_CONTROLLER" ||
+      cause.name === "KafkaJSTimeout"
+    )
+      return true;
+  }
+  return false;
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {

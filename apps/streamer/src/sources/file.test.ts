@@ -242,3 +242,64 @@ describe("file source: the project's corpora", () => {
     expect(posts.at(-1)?.id).toMatch(/^file-random_tweets-\d+$/);
   });
 });
+
+describe("file source: checkpoint", () => {
+  const corpus = (name: string, count: number) =>
+    write(name, Array.from({ length: count }, (_, i) => `post ${String(i + 1)}`).join("\n"));
+
+  it("records only acknowledged batches and resumes after the last one, across passes", async () => {
+    const path = await corpus("resume.txt", 10);
+    const checkpointPath = join(dir, "resume.checkpoint.json");
+    // First run: the third batch is never acknowledged (the process "dies" in emit).
+    const first = createFileSource({ path, rate: 0, batchSize: 3, loop: true, checkpointPath });
+    const acknowledged: string[] = [];
+    const controller = new AbortController();
+    let calls = 0;
+    await first
+      .run(async (batch) => {
+        calls += 1;
+        if (calls === 5) {
+          controller.abort();
+          throw new Error("killed before the acknowledgement");
+        }
+        acknowledged.push(...batch.map((p) => p.id));
+      }, controller.signal)
+      .catch(() => undefined);
+    // 4 batches of 3 acknowledged: lines 1–10 and line 1 of the second pass, then 2–3.
+    expect(acknowledged).toHaveLength(12);
+    expect(acknowledged.at(-1)).toBe("file-resume-2-r2");
+    expect(JSON.parse(await readFile(checkpointPath, "utf8"))).toMatchObject({ pass: 2, n: 2 });
+
+    // A restart goes on right after the last acknowledged post: nothing skipped, nothing repeated.
+    const { posts } = await replay({ path, batchSize: 3, loop: true, checkpointPath }, 4);
+    expect(posts.map((p) => p.id).slice(0, 4)).toEqual([
+      "file-resume-3-r2",
+      "file-resume-4-r2",
+      "file-resume-5-r2",
+      "file-resume-6-r2",
+    ]);
+  });
+
+  it("emits nothing more once the whole file was acknowledged, and starts fresh without a checkpoint", async () => {
+    const path = await corpus("done.txt", 5);
+    const checkpointPath = join(dir, "done.checkpoint.json");
+    expect((await replay({ path, checkpointPath })).posts).toHaveLength(5);
+    expect((await replay({ path, checkpointPath })).posts).toHaveLength(0);
+    await rm(checkpointPath);
+    expect((await replay({ path, checkpointPath })).posts).toHaveLength(5);
+  });
+
+  it("refuses a checkpoint of another corpus or a corrupt one, naming the file", async () => {
+    const path = await corpus("mine.txt", 3);
+    const other = await corpus("other.txt", 3);
+    const checkpointPath = join(dir, "shared.checkpoint.json");
+    await replay({ path: other, checkpointPath });
+    await expect(replay({ path, checkpointPath })).rejects.toThrow(
+      /shared\.checkpoint\.json" belongs to ".*other\.txt"/,
+    );
+    await writeFile(checkpointPath, "{garbage");
+    await expect(replay({ path, checkpointPath })).rejects.toThrow(
+      /is not a file source checkpoint; delete it/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
-import { open } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { open, readFile, rename, writeFile } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
 import { MAX_TEXT_LENGTH, TweetreamError } from "@tweetream/shared";
 import { parse } from "csv-parse";
 import { z } from "zod";
@@ -251,6 +251,12 @@ export const FileSourceOptions = z.object({
   batchSize: z.int().min(1).max(10_000).default(500),
   /** Batching interval, ms: about one batch per tick. */
   tickMs: z.number().min(1).max(1_000).default(DEFAULT_TICK_MS),
+  /**
+   * A small file recording the last record whose batch `emit` acknowledged
+   * (default none: every run starts at the top of the file). A run with it
+   * resumes after that record.
+   */
+  checkpointPath: z.string().min(1).optional(),
 });
 export type FileSourceOptions = z.input<typeof FileSourceOptions>;
 
@@ -269,6 +275,60 @@ export interface FileSource extends Source {
   readonly stats: FileSourceStats;
 }
 
+/** What a checkpoint file holds: the last acknowledged record of a corpus. */
+const Checkpoint = z.object({
+  v: z.literal(1),
+  /** Absolute path of the corpus. */
+  path: z.string(),
+  pass: z.int().min(1),
+  /** The record's number (CorpusRecord.n). */
+  n: z.int().min(0),
+});
+type Checkpoint = z.infer<typeof Checkpoint>;
+
+/** The checkpoint at `file`, or undefined if there is none; throws naming the file if it is unusable. */
+export async function readCheckpoint(
+  file: string,
+  corpus: string,
+): Promise<{ pass: number; n: number } | undefined> {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return undefined;
+    throw new TweetreamError(`file source: cannot read the checkpoint "${file}"`, {
+      retriable: false,
+      cause: error,
+    });
+  }
+  let parsed;
+  try {
+    parsed = Checkpoint.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    throw new TweetreamError(
+      `file source: the checkpoint "${file}" is not a file source checkpoint; delete it to replay from the start`,
+      { retriable: false },
+    );
+  }
+  if (parsed.data.path !== resolve(corpus)) {
+    throw new TweetreamError(
+      `file source: the checkpoint "${file}" belongs to "${parsed.data.path}", not "${resolve(corpus)}"; delete it or use another checkpoint path`,
+      { retriable: false },
+    );
+  }
+  return { pass: parsed.data.pass, n: parsed.data.n };
+}
+
+/** Replaces the checkpoint in one rename, so a crash leaves the old or the new one, never half. */
+async function writeCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
+  const temporary = `${file}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(checkpoint)}\n`);
+  await rename(temporary, file);
+}
+
 /** Longest basename kept in ids, so ids stay well under the 64-character limit downstream. */
 const MAX_ID_BASENAME = 32;
 /** Longest own record id used as the post id. */
@@ -280,13 +340,15 @@ const MAX_OWN_ID = 48;
  * own JSONL/CSV `id`, up to 48 characters), with `-r<pass>` appended from the second pass on, so a
  * replayed loop is not dropped as a duplicate downstream. `run` rejects with an
  * error naming the path if the file cannot be read; throws a ZodError on
- * invalid options.
+ * invalid options. With `checkpointPath`, it records the last record of each
+ * acknowledged batch there and a later run resumes after it.
  */
 export function createFileSource(
   options: FileSourceOptions,
   { clock = systemClock }: { clock?: Clock } = {},
 ): FileSource {
-  const { path, rate, loop, format, lang, batchSize, tickMs } = FileSourceOptions.parse(options);
+  const { path, rate, loop, format, lang, batchSize, tickMs, checkpointPath } =
+    FileSourceOptions.parse(options);
   const kind = formatOf(path, format);
   const base = basename(path, extname(path)).slice(0, MAX_ID_BASENAME);
   const fileAuthor = { id: `file-${base}`, username: base };
@@ -308,10 +370,14 @@ export function createFileSource(
     };
   }
 
-  /** Reads records across passes; undefined at the end (or after a pass with no usable record). */
-  function passReader() {
-    let pass = 1;
+  /**
+   * Reads records across passes, from just after `resume` if given; undefined
+   * at the end (or after a pass with no usable record).
+   */
+  function passReader(resume: { pass: number; n: number } | undefined) {
+    let pass = resume?.pass ?? 1;
     let usedThisPass = 0;
+    stats.pass = pass;
     let records = readCorpus(path, { format: kind, onSkip });
     return {
       async next(): Promise<{ record: CorpusRecord; pass: number } | undefined> {
@@ -319,6 +385,8 @@ export function createFileSource(
           const next = await records.next();
           if (!next.done) {
             usedThisPass += 1;
+            // Records up to the checkpoint were acknowledged by an earlier run.
+            if (pass === resume?.pass && next.value.n <= resume.n) continue;
             return { record: next.value, pass };
           }
           // A pass without a single usable record would loop forever doing nothing.
@@ -337,7 +405,9 @@ export function createFileSource(
 
   async function run(emit: Emit, signal: AbortSignal): Promise<void> {
     const pacer = new Pacer({ rate, tickMs, clock });
-    const reader = passReader();
+    const resume =
+      checkpointPath === undefined ? undefined : await readCheckpoint(checkpointPath, path);
+    const reader = passReader(resume);
     try {
       // Reading one record ahead lets the source end as soon as the file does,
       // rather than after waiting for allowance it will not use.
@@ -347,12 +417,24 @@ export function createFileSource(
         if (n === 0) return;
         const now = new Date().toISOString();
         const batch: RawPost[] = [];
+        let last = ahead;
         while (ahead !== undefined && batch.length < n) {
+          last = ahead;
           batch.push(toPost(ahead.record, ahead.pass, now));
           ahead = await reader.next();
         }
         await emit(batch);
         stats.emitted += batch.length;
+        // Only after `emit` resolved (Kafka acknowledged the batch): a crash
+        // before this line replays the batch (at least once), never skips it.
+        if (checkpointPath !== undefined) {
+          await writeCheckpoint(checkpointPath, {
+            v: 1,
+            path: resolve(path),
+            pass: last.pass,
+            n: last.record.n,
+          });
+        }
       }
     } finally {
       await reader.close();

@@ -22,6 +22,7 @@ export function createSource(env: StreamerEnv, logger: Logger): Source {
         rate: env.FILE_RATE,
         loop: env.FILE_LOOP,
         format: env.FILE_FORMAT,
+        checkpointPath: env.FILE_CHECKPOINT_PATH,
       });
     case "x":
       return createXSource({

@@ -33,6 +33,12 @@ export function createWebMetrics(
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const duplicates = new Counter({
+    name: "tweetream_web_duplicates_total",
+    help: "Repeats of a post already received in its topic, dropped before any subscriber (the pipeline is at least once).",
+    labelNames: ["topic"] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: "tweetream_web_subscriptions",
     help: "Active tweetAdded subscriptions in this process.",
@@ -55,6 +61,10 @@ export function createWebMetrics(
   });
   return {
     deadLetters: deadLetterCounter(registry),
+    /** For TweetHub's `onDuplicate`. */
+    duplicate: (item: HubItem) => {
+      duplicates.inc({ topic: item.slug });
+    },
     /** For TweetHub's `onDelivered`. */
     delivered: (item: HubItem, subscribers: number) => {
       posts.inc({ topic: item.slug });

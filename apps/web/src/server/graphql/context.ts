@@ -1,8 +1,13 @@
+import type { Logger } from "@tweetream/shared";
 import type { GatewayServices } from "./gateway-services.ts";
 
-/** Per-operation context: the services and whether the caller proved to be an admin. */
+/** Per-operation context: the services, who the caller is, and its logger and mutation budget. */
 export interface GatewayContext {
   services: GatewayServices;
   /** True when the request carried the admin token. */
   admin: boolean;
+  /** The request's (HTTP, with `requestId`) or operation's (WebSocket, with `connectionId` and `operationId`) logger. */
+  logger: Logger;
+  /** Counts one mutation against the caller's address; throws RATE_LIMITED over the limit. */
+  consumeMutation: () => Promise<void>;
 }

@@ -13,7 +13,8 @@ export type GatewayErrorCode =
   | "LIMIT_EXCEEDED"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
-  | "BAD_REQUEST";
+  | "BAD_REQUEST"
+  | "RATE_LIMITED";
 
 /** Codes (ours and Apollo's) whose message is meant for the client. */
 const CLIENT_CODES: ReadonlySet<string> = new Set([
@@ -24,6 +25,7 @@ const CLIENT_CODES: ReadonlySet<string> = new Set([
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "BAD_REQUEST",
+  "RATE_LIMITED",
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "PERSISTED_QUERY_NOT_FOUND",
@@ -87,9 +89,12 @@ export function formatGatewayError(
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === "string" && CLIENT_CODES.has(code)) {
+    // At debug only: clients cause these, and at volume under attack.
+    options.logger.debug({ code, path: formatted.path }, "GraphQL error returned");
+    const client = withoutHttp(formatted);
     return options.production
-      ? { ...formatted, message: formatted.message.replace(SUGGESTION, "") }
-      : formatted;
+      ? { ...client, message: client.message.replace(SUGGESTION, "") }
+      : client;
   }
   options.logger.error({ err: original, path: formatted.path }, "GraphQL operation failed");
   const { message: _message, extensions, ...where } = formatted;
@@ -102,4 +107,14 @@ export function formatGatewayError(
       ...(stacktrace === undefined ? {} : { stacktrace }),
     },
   };
+}
+
+/**
+ * Drops `extensions.http` (status and headers for Apollo's HTTP response),
+ * which Apollo removes itself but graphql-ws would send as it is.
+ */
+function withoutHttp(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.http === undefined) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

@@ -7,11 +7,15 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "@tweetream/shared";
 import { AdminAuth, requireValidCredentials } from "./admin-auth.ts";
+import { clientAddress } from "./client-address.ts";
 import type { GatewayContext } from "./context.ts";
+import { createGraphQLCors } from "./cors.ts";
 import { formatGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import { createGraphQLHttpHandler } from "./http-handler.ts";
 import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
+import { MutationRateLimit } from "./mutation-rate-limit.ts";
+import { requestLogger } from "./request-logger.ts";
 import { createGatewaySchema } from "./schema.ts";
 import type { SharedExecutionStats } from "./shared-execution.ts";
 import { createGraphQLWsServer } from "./ws-server.ts";
@@ -22,6 +26,8 @@ export interface GatewayOptions {
   httpServer: Server;
   adminToken: string;
   limits: GraphQLLimits;
+  /** Origins (besides the server's own) whose browsers may call /graphql (GRAPHQL_CORS_ORIGINS). */
+  corsOrigins: readonly string[];
   /** NODE_ENV=production: no stack traces, no field suggestions, introspection off by default. */
   production: boolean;
   introspection: boolean;
@@ -31,8 +37,8 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  /** Serves an HTTP request for /graphql. */
-  handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Serves an HTTP request for /graphql (CORS, then Apollo); `log` is the request's own logger. */
+  handleHttp(request: IncomingMessage, response: ServerResponse, log: Logger): void;
   /** Takes over a WebSocket upgrade for /graphql. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Open WebSockets. */
@@ -86,19 +92,29 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
     },
     formatError: (formatted, error) =>
-      formatGatewayError(formatted, unwrapResolverError(error), { production, logger }),
+      formatGatewayError(formatted, unwrapResolverError(error), {
+        production,
+        logger: requestLogger(logger),
+      }),
   });
   await apollo.start();
 
-  const handleHttp = createGraphQLHttpHandler({
+  const mutationRateLimit = new MutationRateLimit(limits.mutationsPerMinute);
+  const cors = createGraphQLCors(options.corsOrigins);
+  const serveGraphQL = createGraphQLHttpHandler({
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
-    logger,
-    context: (request) => {
+    context: (request, log) => {
       const { admin } = requireValidCredentials(
         auth.fromAuthorization(request.headers.authorization),
       );
-      return Promise.resolve({ services, admin });
+      const address = clientAddress(request, limits.clientIpHeader);
+      return Promise.resolve({
+        services,
+        admin,
+        logger: log,
+        consumeMutation: () => mutationRateLimit.consume(address),
+      });
     },
   });
   const ws = createGraphQLWsServer({
@@ -106,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     services,
     auth,
     limits,
+    mutationRateLimit,
     protection,
     introspection: options.introspection,
     production,
@@ -113,7 +130,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   return {
-    handleHttp,
+    handleHttp: (request, response, log) => {
+      // `cors` ends preflights itself and calls back only for the rest.
+      cors(request, response, () => {
+        void serveGraphQL(request, response, log);
+      });
+    },
     handleUpgrade: (request, socket, head) => {
       ws.handleUpgrade(request, socket, head);
     },

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Logger } from "@tweetream/shared";
 import type { GatewayContext } from "./context.ts";
+import { withRequestLogger } from "./request-logger.ts";
 
 /** Thrown while reading a body; becomes a plain JSON error response. */
 class BodyError extends Error {
@@ -73,17 +74,22 @@ function sendError(response: ServerResponse, status: number, message: string): v
 export interface GraphQLHttpHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
   /** Builds the operation's context; may throw a GraphQLError (e.g. FORBIDDEN). */
-  context: (request: IncomingMessage) => Promise<GatewayContext>;
+  context: (request: IncomingMessage, logger: Logger) => Promise<GatewayContext>;
   maxBodyBytes: number;
-  logger: Logger;
 }
 
-/** Serves GET and POST `/graphql` with Apollo Server. */
+/**
+ * Serves GET and POST `/graphql` with Apollo Server; `logger` is the request's
+ * own (with its `requestId`), current for everything the request logs.
+ */
 export function createGraphQLHttpHandler(
   options: GraphQLHttpHandlerOptions,
-): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  const { apollo, maxBodyBytes, logger } = options;
-  return async (request, response) => {
+): (request: IncomingMessage, response: ServerResponse, logger: Logger) => Promise<void> {
+  const { apollo, maxBodyBytes } = options;
+  return (request, response, logger) =>
+    withRequestLogger(logger, () => serve(request, response, logger));
+
+  async function serve(request: IncomingMessage, response: ServerResponse, logger: Logger) {
     try {
       const method = (request.method ?? "GET").toUpperCase();
       const body =
@@ -97,7 +103,7 @@ export function createGraphQLHttpHandler(
       const url = new URL(request.url ?? "/", "http://localhost");
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers, search: url.search, body },
-        context: () => options.context(request),
+        context: () => options.context(request, logger),
       });
       for (const [key, value] of result.headers) response.setHeader(key, value);
       response.statusCode = result.status ?? 200;
@@ -109,11 +115,12 @@ export function createGraphQLHttpHandler(
       response.end();
     } catch (error) {
       if (error instanceof BodyError) {
+        logger.debug({ reason: error.message }, "GraphQL request body refused");
         sendError(response, error.status, error.message);
         return;
       }
       logger.error({ err: error }, "GraphQL HTTP request failed");
       sendError(response, 500, "Internal server error");
     }
-  };
+  }
 }

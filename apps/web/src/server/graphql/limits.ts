@@ -26,6 +26,8 @@ export interface GraphQLLimits {
   clientIpHeader?: string | undefined;
   /** How long a WebSocket may wait before `connection_init`, in ms. */
   connectionInitWaitTimeoutMs: number;
+  /** Mutations one client address may run per minute, HTTP and WebSocket together. */
+  mutationsPerMinute: number;
 }
 
 export interface QueryProtection {

@@ -1,9 +1,16 @@
 import type { MutationResolvers } from "../generated/graphql.ts";
 import { requireAdmin } from "./admin-auth.ts";
+import type { GatewayContext } from "./context.ts";
 import { fromTopicAdminError } from "./errors.ts";
 
-/** Runs a TopicAdmin call, turning its refusals into GraphQL errors with codes. */
-async function admin<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * Runs a TopicAdmin call for an admin within the caller's mutation rate limit,
+ * turning its refusals into GraphQL errors with codes. Refused (non-admin)
+ * calls cost nothing, so anonymous clients cannot spend an admin's budget.
+ */
+async function asAdmin<T>(context: GatewayContext, call: () => Promise<T>): Promise<T> {
+  requireAdmin(context);
+  await context.consumeMutation();
   try {
     return await call();
   } catch (error) {
@@ -12,19 +19,14 @@ async function admin<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export const mutationResolvers: MutationResolvers = {
-  createTopic: (_parent, { input }, context) => {
-    requireAdmin(context);
-    return admin(() => context.services.topics.create(input));
-  },
+  createTopic: (_parent, { input }, context) =>
+    asAdmin(context, () => context.services.topics.create(input)),
 
-  updateTopic: (_parent, { slug, input }, context) => {
-    requireAdmin(context);
-    return admin(() => context.services.topics.update(slug, input));
-  },
+  updateTopic: (_parent, { slug, input }, context) =>
+    asAdmin(context, () => context.services.topics.update(slug, input)),
 
   deleteTopic: async (_parent, { slug }, context) => {
-    requireAdmin(context);
-    await admin(() => context.services.topics.delete(slug));
+    await asAdmin(context, () => context.services.topics.delete(slug));
     return { slug };
   },
 };

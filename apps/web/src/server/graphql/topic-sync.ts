@@ -5,6 +5,7 @@ import {
   followCatalogue,
   type CatalogueFollower,
   type ControlEvent,
+  type DeadLetterReason,
   type KafkaClient,
   type Logger,
   type TopicUpserted,
@@ -20,6 +21,8 @@ export interface TopicSyncOptions {
   hub: Pick<TweetHub, "start" | "setTopics">;
   topics: Pick<TopicAdmin, "get">;
   live: LiveTopics;
+  /** Called for each malformed control record set aside (metrics). */
+  onDeadLetter?: (reason: DeadLetterReason) => void;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function startTopicSync(options: TopicSyncOptions): Promise<Catalog
     logger,
     service: "web",
     onChange,
+    onDeadLetter: options.onDeadLetter,
   });
   try {
     await follower.ready;

@@ -1,6 +1,7 @@
 // GraphQL over WebSocket (graphql-ws protocol) at /graphql, on a `ws` server
 // that shares the HTTP server's port. Parsing and validation happen here, with
 // the same limits as HTTP, because Apollo never sees these operations.
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
@@ -23,6 +24,7 @@ import type { GatewayContext } from "./context.ts";
 import { formatGatewayError, gatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import type { GraphQLLimits, QueryProtection } from "./limits.ts";
+import type { MutationRateLimit } from "./mutation-rate-limit.ts";
 import { sharedSubscribe, type SharedExecutionStats } from "./shared-execution.ts";
 
 /**
@@ -37,6 +39,8 @@ export interface GraphQLWsServerOptions {
   services: GatewayServices;
   auth: AdminAuth;
   limits: GraphQLLimits;
+  /** The mutation budget per client address, shared with HTTP. */
+  mutationRateLimit: MutationRateLimit;
   protection: QueryProtection;
   introspection: boolean;
   production: boolean;
@@ -69,16 +73,22 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   const { schema, services, auth, limits, protection, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   const perAddress = new Map<string, number>();
+  // Each socket's logger (with its `connectionId`), keyed by its upgrade request,
+  // which graphql-ws hands back to every hook as `ctx.extra.request`.
+  const connectionLoggers = new WeakMap<IncomingMessage, Logger>();
+  const connectionLogger = (request: IncomingMessage) => connectionLoggers.get(request) ?? logger;
+  const operationLogger = (request: IncomingMessage, operationId: string) =>
+    connectionLogger(request).child({ operationId });
   const execution: SharedExecutionStats = { executed: 0, shared: 0 };
   const rules: readonly ValidationRule[] = [
     ...specifiedRules,
     ...protection.validationRules,
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
-  const format = (error: GraphQLError): GraphQLFormattedError =>
+  const format = (error: GraphQLError, log: Logger): GraphQLFormattedError =>
     formatGatewayError(error.toJSON(), error.originalError ?? error, {
       production: options.production,
-      logger,
+      logger: log,
     });
 
   const server = useServer<Record<string, unknown>, { admin: boolean }>(
@@ -91,11 +101,17 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
         const credentials = auth.fromConnectionParams(ctx.connectionParams);
         // Anonymous clients may subscribe (the API is public to read); a
         // client that sends credentials must send good ones (4403 otherwise).
-        if (credentials.kind === "malformed" || credentials.kind === "wrong") return false;
+        if (credentials.kind === "malformed" || credentials.kind === "wrong") {
+          connectionLogger(ctx.extra.request).info(
+            { credentials: credentials.kind },
+            "WebSocket refused: bad credentials in connection_init",
+          );
+          return false;
+        }
         ctx.extra.admin = credentials.kind === "admin";
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         // graphql-ws has already registered this operation, hence ">".
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
@@ -114,7 +130,15 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
-        const contextValue: GatewayContext = { services, admin: ctx.extra.admin === true };
+        const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
+        const log = operationLogger(ctx.extra.request, id);
+        log.debug({ operationName: payload.operationName }, "WebSocket operation started");
+        const contextValue: GatewayContext = {
+          services,
+          admin: ctx.extra.admin === true,
+          logger: log,
+          consumeMutation: () => options.mutationRateLimit.consume(address),
+        };
         return {
           schema,
           document,
@@ -123,19 +147,23 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           contextValue,
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors) return;
+        const log = operationLogger(ctx.extra.request, id);
         return {
           ...result,
           errors: result.errors.map((error) =>
             // Errors without an original are the request's own (e.g. variable coercion).
             error.originalError || error.extensions.code !== undefined
-              ? format(error)
-              : format(withCode(error, "BAD_USER_INPUT")),
+              ? format(error, log)
+              : format(withCode(error, "BAD_USER_INPUT"), log),
           ),
         };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+      onError: (ctx, id, _payload, errors) => {
+        const log = operationLogger(ctx.extra.request, id);
+        return errors.map((error) => format(error, log));
+      },
     },
     wss,
   );
@@ -151,13 +179,18 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
     handleUpgrade(request, socket, head) {
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
         const address = clientAddress(request, limits.clientIpHeader);
+        const log = logger.child({ connectionId: randomUUID() });
         const count = perAddress.get(address) ?? 0;
         if (count >= limits.maxConnectionsPerIp) {
+          log.info({ address }, "WebSocket refused: too many connections from this address");
           ws.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, "Too many connections from this address");
           return;
         }
+        connectionLoggers.set(request, log);
+        log.debug({ address }, "WebSocket opened");
         perAddress.set(address, count + 1);
-        ws.once("close", () => {
+        ws.once("close", (code: number) => {
+          log.debug({ code }, "WebSocket closed");
           release(address);
         });
         wss.emit("connection", ws, request);

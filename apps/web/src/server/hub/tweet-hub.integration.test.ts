@@ -145,6 +145,44 @@ describe("TweetHub", () => {
     expect(hub.history(slug, { first: 10 }).items).toEqual([]);
   });
 
+  it("drops a post the pipeline delivered twice, live and in history and stats", async () => {
+    const slug = uniqueName("dup");
+    await createTopic(slug, 2);
+    const duplicates: string[] = [];
+    const hub = new TweetHub({
+      kafka,
+      logger,
+      onDuplicate: (item) => duplicates.push(item.post.id),
+    });
+    hubs.push(hub);
+    // One post already twice in Kafka before the hub starts (read back at warm-up)...
+    await writePosts(slug, "dup", 0, 1);
+    await writePosts(slug, "dup", 0, 1);
+    await hub.start(new Set([slug]));
+    const live: string[] = [];
+    hub.subscribe(
+      slug,
+      (item) => live.push(item.post.id),
+      () => undefined,
+    );
+    // ...and live repeats, as a classifier re-labelling its batch after a crash writes them.
+    await writePosts(slug, "dup", 1, 4);
+    await writePosts(slug, "dup", 1, 4);
+    await writePosts(slug, "dup", 4, 5);
+    await waitFor(() => (live.includes("dup-4") ? true : undefined), { what: "the last post" });
+    expect(live.sort()).toEqual(["dup-1", "dup-2", "dup-3", "dup-4"]);
+    expect(duplicates.sort()).toEqual(["dup-0", "dup-1", "dup-2", "dup-3"]);
+    expect(idsOf(allPages(hub, slug)).sort()).toEqual([
+      "dup-0",
+      "dup-1",
+      "dup-2",
+      "dup-3",
+      "dup-4",
+    ]);
+    const { totals } = hub.stats(slug, 5, Date.now());
+    expect(totals.traffic + totals.nonTraffic).toBe(5);
+  });
+
   it("dead-letters a malformed record and keeps going", async () => {
     const slug = uniqueName("bad");
     await createTopic(slug, 1);

@@ -10,6 +10,7 @@ import {
   type PostLabel,
   type DeadLetterReason,
 } from "@tweetream/shared";
+import { LRUCache } from "lru-cache";
 import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
 import { TopicHistory } from "./topic-history.ts";
@@ -40,6 +41,13 @@ export interface TweetHubOptions {
   onDelivered?: (item: HubItem, subscribers: number) => void;
   /** Called for each record the hub's consumer dead-letters (metrics). */
   onDeadLetter?: (reason: DeadLetterReason) => void;
+  /**
+   * Post ids remembered, across topics, to drop a post the pipeline delivered
+   * twice (it is at least once) before any subscriber sees it (default 100,000).
+   */
+  dedupeWindow?: number;
+  /** Called for each dropped repeat of a post already seen in its topic (metrics). */
+  onDuplicate?: (item: HubItem) => void;
 }
 
 interface Subscriber {
@@ -85,6 +93,9 @@ export class TweetHub {
   #subscriberCount = 0;
   readonly #onDelivered: TweetHubOptions["onDelivered"];
   readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
+  readonly #onDuplicate: TweetHubOptions["onDuplicate"];
+  /** `<slug> <post id>` of the posts taken lately. */
+  readonly #seen: LRUCache<string, true>;
   #consumer: Consumer | undefined;
   #consumedTopics: ReadonlyMap<string, TopicState> = new Map();
   #queue: Promise<void> = Promise.resolve();
@@ -112,6 +123,10 @@ export class TweetHub {
     this.#warmUpTimeoutMs = positiveInteger("warmUpTimeoutMs", options.warmUpTimeoutMs ?? 60_000);
     this.#onDelivered = options.onDelivered;
     this.#onDeadLetter = options.onDeadLetter;
+    this.#onDuplicate = options.onDuplicate;
+    this.#seen = new LRUCache({
+      max: positiveInteger("dedupeWindow", options.dedupeWindow ?? 100_000),
+    });
     this.#groupBase = `${this.#kafka.topics.prefix}.web.hub.${randomBytes(6).toString("hex")}`;
   }
 
@@ -375,6 +390,16 @@ export class TweetHub {
         cursor: encodeCursor(key),
         timestamp: raw.timestamp,
       };
+      // A classifier that dies after producing, before committing, labels its
+      // batch again: the repeat is dropped here, so no subscriber, history
+      // page or stat counts a post twice. Keyed by slug too: a post in two
+      // topics is one item in each.
+      const seenKey = `${state.slug} ${post.id}`;
+      if (this.#seen.has(seenKey)) {
+        this.#onDuplicate?.(item);
+        continue;
+      }
+      this.#seen.set(seenKey, true);
       state.stats.add(raw.timestamp, post.label);
       state.history.add(key, item);
       const liveFrom = state.liveFrom.get(raw.partition);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "@tweetream/shared";
+import { loadWebEnv } from "./env.ts";
+
+describe("loadWebEnv", () => {
+  it("allows no other origin and 60 mutations a minute by default", () => {
+    const env = loadWebEnv({});
+    expect(env.GRAPHQL_CORS_ORIGINS).toEqual([]);
+    expect(env.GRAPHQL_MUTATION_RATE_LIMIT).toBe(60);
+  });
+
+  it("reads a comma-separated origin list", () => {
+    const env = loadWebEnv({
+      GRAPHQL_CORS_ORIGINS: " https://ops.example.com, http://localhost:5173 ,",
+    });
+    expect(env.GRAPHQL_CORS_ORIGINS).toEqual(["https://ops.example.com", "http://localhost:5173"]);
+  });
+
+  it.each(["https://ops.example.com/", "ops.example.com", "*", "ftp://ops.example.com"])(
+    "refuses %j as an origin, naming the variable and the fix",
+    (origin) => {
+      expect(() => loadWebEnv({ GRAPHQL_CORS_ORIGINS: origin })).toThrow(ConfigError);
+      expect(() => loadWebEnv({ GRAPHQL_CORS_ORIGINS: origin })).toThrow(
+        /GRAPHQL_CORS_ORIGINS=.* is invalid: expected origins like https:\/\/ops\.example\.com.*Fix: set GRAPHQL_CORS_ORIGINS to comma-separated origins/,
+      );
+    },
+  );
+
+  it("refuses a mutation rate limit of 0", () => {
+    expect(() => loadWebEnv({ GRAPHQL_MUTATION_RATE_LIMIT: "0" })).toThrow(
+      /GRAPHQL_MUTATION_RATE_LIMIT="0" is invalid/,
+    );
+  });
+});

@@ -1,0 +1,732 @@
+// Regenerates docs/BENCHMARKS.md and its charts (docs/benchmarks/*.svg) from
+// one run's results. The lead's notes between the LEAD NOTES markers survive
+// regeneration.
+import fs from "node:fs";
+import path from "node:path";
+import { prettierFormat } from "./format.ts";
+import { groupedBarSpec, lineSpec, renderSvg, type Row } from "./charts.ts";
+import { repoRoot } from "./paths.ts";
+import type { RunResults, Step } from "./results.ts";
+import { z } from "zod";
+
+// The shapes of the external scenarios' figures as they were when this was
+// written; anything else is shown as JSON.
+const InferenceFigures = z.object({
+  model: z.object({ name: z.string(), version: z.string() }),
+  distinctPosts: z.number(),
+  durationMs: z.number(),
+  cpu: z.string(),
+  results: z.array(
+    z.object({
+      batchSize: z.number(),
+      postsPerSecond: z.number(),
+      callMs: z.object({ p50: z.number(), p99: z.number() }),
+    }),
+  ),
+});
+const LoopFigures = z.object({
+  posts: z.number(),
+  seconds: z.number(),
+  postsPerSecond: z.number().nullable(),
+  predictSeconds: z.number(),
+  python: z.string().optional(),
+  scikitLearn: z.string().optional(),
+});
+
+const asJson = (figures: unknown) =>
+  `\`\`\`json\n${JSON.stringify(figures, null, 2).slice(0, 4000)}\n\`\`\``;
+
+/** Where the docs go: docs/BENCHMARKS.md and docs/benchmarks/ by default. */
+export interface DocsTarget {
+  doc: string;
+  chartDir: string;
+}
+
+const DEFAULT_TARGET: DocsTarget = {
+  doc: path.join(repoRoot, "docs", "BENCHMARKS.md"),
+  chartDir: path.join(repoRoot, "docs", "benchmarks"),
+};
+const NOTES_START = "<!-- LEAD NOTES: start (kept when the file is regenerated) -->";
+const NOTES_END = "<!-- LEAD NOTES: end -->";
+const NOTES_PLACEHOLDER =
+  "_To be filled in by the lead after the reference run: the profile of the bottleneck (`--cpu-prof`), what was fixed, what limits the rest._";
+
+const mib = (bytes: number | undefined) =>
+  bytes === undefined ? "–" : `${Math.round(bytes / 2 ** 20).toLocaleString("en-US")} MiB`;
+const num = (n: number | undefined | null, digits = 0) =>
+  n === undefined || n === null || Number.isNaN(n)
+    ? "–"
+    : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const ms = (n: number | undefined) => (n === undefined ? "–" : `${num(n, 1)} ms`);
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(" | ")} |`;
+  return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Preserves the lead's notes of a section (by key) from the current file. */
+function leadNotes(existing: string, key: string): string {
+  const start = `${NOTES_START.replace("-->", "")}${key} -->`;
+  const i = existing.indexOf(start);
+  const j = existing.indexOf(NOTES_END, i);
+  const kept = i >= 0 && j > i ? existing.slice(i + start.length, j).trim() : NOTES_PLACEHOLDER;
+  return `${start}\n\n${kept}\n\n${NOTES_END}`;
+}
+
+/** The CPU use of each process during a step, busiest first. */
+function cpuLine(step: Step): string {
+  return Object.entries(step.processes)
+    .filter(([name]) => name !== "machine")
+    .sort((a, b) => b[1].cpuCores - a[1].cpuCores)
+    .map(([name, p]) => `${name} ${num(p.cpuCores, 2)}`)
+    .join(", ");
+}
+
+/** Generated explanation of what limited a step, from its measurements. */
+function limitOf(step: Step, cores: number): string {
+  const why: string[] = [];
+  if (step.missing > 0) why.push(`${num(step.missing)} deliveries missing after the drain time`);
+  if (step.consumerLagSeconds >= 2) why.push(`classifier lag ${num(step.consumerLagSeconds, 2)} s`);
+  if (step.achievedRate < 0.95 * step.targetRate) {
+    why.push(`the source reached only ${num(step.achievedRate)} posts/s (Kafka back-pressure)`);
+  }
+  const procs = Object.entries(step.processes)
+    .filter(([name]) => name !== "machine")
+    .sort((a, b) => b[1].cpuCores - a[1].cpuCores);
+  const total = procs.reduce((a, [, p]) => a + p.cpuCores, 0);
+  const busiest = procs[0];
+  const saturated = procs.filter(([, p]) => p.cpuCores >= 0.85).map(([n]) => n);
+  const cpu =
+    `CPU in cores: ${cpuLine(step)} (total ${num(total, 2)} of ${cores})` +
+    (saturated.length
+      ? `; ${saturated.join(", ")} ${saturated.length > 1 ? "were" : "was"} at about one full core (a Node.js process runs its JavaScript on one thread)`
+      : "") +
+    (total >= cores * 0.85 ? "; the machine's cores were used up" : "") +
+    (busiest ? `; busiest: ${busiest[0]}` : "");
+  const machine = step.processes.machine?.cpuCores;
+  const others =
+    machine !== undefined
+      ? ` The whole machine was busy ${num(machine, 2)} of ${cores} cores on average, so other work took about ${num(Math.max(0, machine - total), 2)} cores` +
+        (machine >= cores * 0.9 ? ": the processes under test were waiting for CPU." : ".")
+      : "";
+  return `${why.length ? `${why.join("; ")}. ` : ""}${cpu}.${others}`;
+}
+
+async function chart(chartDir: string, name: string, svg: Promise<string>): Promise<string> {
+  fs.mkdirSync(chartDir, { recursive: true });
+  fs.writeFileSync(path.join(chartDir, name), await svg);
+  return `![${name}](benchmarks/${name})`;
+}
+
+function stepRow(s: Step): (string | number)[] {
+  return [
+    num(s.targetRate),
+    num(s.achievedRate),
+    `${num(s.deliveries)} / ${num(s.expectedDeliveries)}`,
+    num(s.duplicates),
+    num(s.consumerLagSeconds, 2),
+    ms(s.latencyMs.p50),
+    ms(s.latencyMs.p99),
+    s.sustained ? "yes" : "**no**",
+  ];
+}
+
+function loopText(
+  oc: RunResults["scenarios"]["original-classifier"],
+  bestBatched: number | undefined,
+): string {
+  if (!oc) return "Not run in this run.";
+  if (oc.status !== "ok") return `${oc.status}: ${oc.reason ?? ""}`;
+  const loop = LoopFigures.safeParse(oc.figures);
+  if (!loop.success) return asJson(oc.figures);
+  const l = loop.data;
+  const ratio =
+    bestBatched !== undefined && l.postsPerSecond ? num(bestBatched / l.postsPerSecond, 0) : "–";
+  return (
+    `The original loop (bench/original/classifier_loop.py: a Python Kafka consumer calling scikit-learn \`predict\` on one message at a time, then producing the result) over ${num(l.posts)} posts through Kafka, beside the batched ONNX model of scenario 4 (best batch size, in-process). ` +
+    `The loop's figure includes Kafka consume and produce; scenario 4's does not, so the ratio overstates the model-only difference and understates nothing about the original's end-to-end rate.\n\n` +
+    table(
+      ["", "posts/s"],
+      [
+        [
+          `original loop (Python ${l.python ?? "?"}, scikit-learn ${l.scikitLearn ?? "?"}; ${num(l.predictSeconds, 2)} of ${num(l.seconds, 2)} s in predict)`,
+          num(l.postsPerSecond),
+        ],
+        ["Tweetream ONNX, batched, one core", num(bestBatched)],
+        ["ratio (Tweetream ÷ original)", ratio],
+      ],
+    )
+  );
+}
+
+/** Writes docs/BENCHMARKS.md and the charts (or to `target`); returns the files written. */
+export async function writeDocs(
+  results: RunResults,
+  target: DocsTarget = DEFAULT_TARGET,
+): Promise<string[]> {
+  const DOC = target.doc;
+  const CHART_DIR = target.chartDir;
+  const existing = fs.existsSync(DOC) ? fs.readFileSync(DOC, "utf8") : "";
+  const written: string[] = [DOC];
+  const s = results.scenarios;
+  const m = results.machine;
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines.flatMap((line) => [line, ""]));
+  const addChart = async (name: string, svg: Promise<string>) => {
+    const ref = await chart(CHART_DIR, name, svg);
+    written.push(path.join(CHART_DIR, name));
+    return ref;
+  };
+
+  push(
+    "# Benchmarks",
+    `This file is generated by \`npm run bench\` (bench/run.ts) from the results of one run: commit \`${results.commit}\`${results.dirty ? " with uncommitted changes" : ""}, ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, \`${results.command}\`. The results file is \`bench/results/latest.json\`. Edit only between the LEAD NOTES markers; everything else is rewritten by the next run.`,
+  );
+  if (results.settings.quick) {
+    push(
+      "> **Smoke run (`--quick`)**: tiny counts and a few seconds per step; the figures only show that the harness works. Run without `--quick` for real figures.",
+    );
+  }
+  push(
+    "> **Provisional**: every part (Kafka broker included), the load processes and the harness run on this one machine, which other work was using at the same time during this run (load average at the start: " +
+      m.loadAverageAtStart.join(", ") +
+      "). Treat the figures as a lower bound until the reference re-run on a quiet machine.",
+  );
+
+  push(
+    "## How to run",
+    [
+      "```sh",
+      "npm run bench                                  # every scenario, 60 s per step (about an hour)",
+      "npm run bench -- --scenario latency,fanout     # some scenarios (repeatable or comma list)",
+      "npm run bench -- --quick --no-docs --out /tmp/b  # smoke run: seconds per scenario, docs untouched",
+      "npm run bench -- --rates 1000,2000,4000 --duration 30 --subscribers 1000,5000",
+      "```",
+    ].join("\n"),
+    "Options: `--scenario` (startup, throughput, latency, fanout, original-fanout, topic-admin, classifier, original-classifier), `--duration` (seconds per step), `--rates` (throughput steps), `--latency-rates`, `--subscribers` (fan-out), `--original-subscribers`, `--admin-clients`, `--quick`, `--out` (results folder, default `bench/results`), `--no-docs`, `--keep-logs` (keep the services' logs, printed at the end; always kept when a scenario fails), `--cpu-prof` (V8 CPU profiles of web, classifier and streamer, in the logs folder, for finding a bottleneck), `--docs-from <results.json>` (only regenerate this file and the charts from a results file).",
+    "The harness starts a local Kafka broker (or uses `KAFKA_BROKERS`; `KAFKA_PORT`, `KAFKA_CONTROLLER_PORT` and `TWEETREAM_CACHE_DIR` as for `npm start`), then for each scenario a web server (production mode, dashboard off, `GRAPHQL_WS_MAX_CONNECTIONS_PER_IP=100000` and `GRAPHQL_MUTATION_RATE_LIMIT=100000` since all load comes from loopback), a classifier and a streamer with the synthetic source as separate processes (`node --import tsx apps/<app>/src/main.ts`), each scenario on its own Kafka topic prefix and SQLite catalogue. Subscribers are real `graphql-ws` WebSocket clients in separate load processes (`bench/load/load-process.ts`) connecting over loopback from several 127.0.x.y source addresses; they record ingest → receipt latency (the post's `ingestedAt`) in an HdrHistogram and count every post id per subscriber (missing and duplicate deliveries). CPU and memory come from `/proc` (and how busy the whole machine was, from `/proc/stat`), event-loop lag and consumer lag from the services' `/metrics`. A fan-out level needs one open file per subscriber in the web process: levels above the `ulimit -n` of the harness are recorded as not measured. Every process, Kafka topic and consumer group of the run is removed at the end, also on Ctrl-C.",
+    `Four topics are created through the API, with rules chosen so that nearly every synthetic post matches one or more of them (a post is delivered to every topic it matches): ${results.settings.topics.map((t) => `\`${t.slug}\``).join(", ")}.`,
+  );
+
+  push(
+    "## The machine",
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpuModel}, ${m.cpus} cores`],
+        ["memory", mib(m.memoryBytes)],
+        ["OS", `${m.os} ${m.release} (${m.arch})`],
+        ["Node.js", m.node],
+        [
+          "Kafka",
+          `${m.kafka} (single node, KRaft, ${m.brokerStartedByBench ? "started by the harness" : `at ${m.kafkaBrokers}`})`,
+        ],
+      ],
+    ),
+  );
+
+  // Summary against the issue's targets.
+  const summary: (string | number)[][] = [];
+  const tp = s.throughput;
+  if (tp)
+    summary.push([
+      "1 throughput",
+      "≥ 6,000 posts/s",
+      `${num(tp.maxSustainedRate)} posts/s`,
+      tp.maxSustainedRate >= 6000 ? "yes" : "no",
+    ]);
+  const lat1000 = s.latency?.steps.find((x) => x.targetRate === 1000);
+  if (lat1000)
+    summary.push([
+      "2 latency p99 at 1,000/s",
+      "≤ 100 ms",
+      ms(lat1000.latencyMs.p99),
+      lat1000.latencyMs.p99 <= 100 && lat1000.missing === 0 ? "yes" : "no",
+    ]);
+  const fan10k = s.fanout?.levels.find((l) => l.subscribers === 10_000);
+  if (fan10k?.step) {
+    const ok =
+      fan10k.step.latencyMs.p99 <= 500 &&
+      (fan10k.step.processes.web?.rssMaxBytes ?? Infinity) <= 2 ** 30 &&
+      fan10k.connected === 10_000;
+    summary.push([
+      "3 fan-out, 10,000 subscribers",
+      "p99 ≤ 500 ms, RSS ≤ 1 GiB",
+      `${ms(fan10k.step.latencyMs.p99)}, ${mib(fan10k.step.processes.web?.rssMaxBytes)}`,
+      ok ? "yes" : "no",
+    ]);
+  }
+  if (summary.length)
+    push(
+      "## Against the targets of issue #6",
+      table(["scenario", "target", "measured", "met"], summary),
+    );
+
+  if (tp) {
+    const lines = [
+      "## 1. End-to-end throughput",
+      `The rate of the synthetic source is stepped up (${results.settings.durationS} s per step, one subscriber per topic); a step is **sustained** when every post reached every subscriber of each topic it matched, the classifier's consumer lag stayed under 2 s (lag in records ÷ rate) and the source kept at least 95% of the rate (it slows down when Kafka pushes back). The scenario stops at the first step that is not sustained. **Highest sustained rate: ${num(tp.maxSustainedRate)} posts/s.**`,
+    ];
+    if (tp.status !== "ok") lines.push(`Failed: ${tp.reason ?? "?"}`);
+    if (tp.steps.length) {
+      lines.push(
+        table(
+          [
+            "target/s",
+            "achieved/s",
+            "delivered / expected",
+            "dupl.",
+            "lag s",
+            "p50",
+            "p99",
+            "sustained",
+          ],
+          tp.steps.map(stepRow),
+        ),
+        await addChart(
+          "throughput.svg",
+          renderSvg(
+            lineSpec({
+              title: "Throughput: rate asked vs reached",
+              x: "target",
+              xTitle: "posts/s asked",
+              y: "value",
+              yTitle: "posts/s",
+              series: "series",
+            }),
+            tp.steps.flatMap((x): Row[] => [
+              { target: x.targetRate, value: x.targetRate, series: "asked" },
+              { target: x.targetRate, value: x.achievedRate, series: "reached by the source" },
+              {
+                target: x.targetRate,
+                value: x.sustained ? x.achievedRate : null,
+                series: "sustained",
+              },
+            ]),
+          ),
+        ),
+      );
+      const last = tp.steps.at(-1);
+      if (last)
+        lines.push(
+          `What limits it (generated from the last step, ${num(last.targetRate)} posts/s): ${limitOf(last, m.cpus)}`,
+        );
+    }
+    lines.push(leadNotes(existing, "throughput"));
+    push(...lines);
+  }
+
+  if (s.latency) {
+    const lines = [
+      "## 2. End-to-end latency",
+      "From the post's ingest timestamp (set by the streamer) to its receipt by a WebSocket subscriber in the load process, over every delivery of the step (HdrHistogram, 1 ms resolution).",
+    ];
+    if (s.latency.status !== "ok") lines.push(`Failed: ${s.latency.reason ?? "?"}`);
+    if (s.latency.steps.length) {
+      lines.push(
+        table(
+          ["rate", "deliveries", "p50", "p95", "p99", "max", "missing"],
+          s.latency.steps.map((x) => [
+            x.label,
+            num(x.latencyMs.count),
+            ms(x.latencyMs.p50),
+            ms(x.latencyMs.p95),
+            ms(x.latencyMs.p99),
+            ms(x.latencyMs.max),
+            num(x.missing),
+          ]),
+        ),
+        await addChart(
+          "latency.svg",
+          renderSvg(
+            groupedBarSpec({
+              title: "Ingest → subscriber latency",
+              x: "rate",
+              xTitle: "rate",
+              y: "ms",
+              yTitle: "ms",
+              series: "percentile",
+            }),
+            s.latency.steps.flatMap((x): Row[] => [
+              { rate: x.label, ms: x.latencyMs.p50, percentile: "p50" },
+              { rate: x.label, ms: x.latencyMs.p95, percentile: "p95" },
+              { rate: x.label, ms: x.latencyMs.p99, percentile: "p99" },
+            ]),
+          ),
+        ),
+      );
+      lines.push(s.latency.steps.map((x) => `- ${x.label}: ${limitOf(x, m.cpus)}`).join("\n"));
+    }
+    lines.push(leadNotes(existing, "latency"));
+    push(...lines);
+  }
+
+  if (s.fanout) {
+    const f = s.fanout;
+    const lines = [
+      "## 3. Fan-out",
+      `One web process; the subscribers are spread evenly over the ${f.topics} topics and connected from ${results.settings.loadProcesses} load process(es); ${num(f.rate)} posts/s for ${results.settings.durationS} s per level. Each post goes to the subscribers of every topic it matched. Event-loop lag is the highest p99 the web process reported between two scrapes (1 s apart).`,
+    ];
+    if (f.status !== "ok") lines.push(`Failed: ${f.reason ?? "?"}`);
+    if (f.levels.length) {
+      lines.push(
+        table(
+          [
+            "subscribers",
+            "connected",
+            "connect time",
+            "deliveries",
+            "missing",
+            "p50",
+            "p99",
+            "event-loop p99 max",
+            "web RSS idle / max",
+            "web CPU",
+          ],
+          f.levels.map((l) => [
+            num(l.subscribers),
+            num(l.connected),
+            `${num(l.connectSeconds, 1)} s`,
+            num(l.step?.deliveries),
+            num(l.step?.missing),
+            ms(l.step?.latencyMs.p50),
+            ms(l.step?.latencyMs.p99),
+            ms(l.step?.processes.web?.eventLoopP99MaxMs),
+            `${mib(l.idleRssBytes)} / ${mib(l.step?.processes.web?.rssMaxBytes)}`,
+            num(l.step?.processes.web?.cpuCores, 2),
+          ]),
+        ),
+        await addChart(
+          "fanout-latency.svg",
+          renderSvg(
+            lineSpec({
+              title: "Fan-out: delivery latency",
+              x: "subscribers",
+              xTitle: "subscribers",
+              y: "ms",
+              yTitle: "ms",
+              series: "series",
+              logY: true,
+            }),
+            f.levels.flatMap((l): Row[] =>
+              l.step
+                ? [
+                    {
+                      subscribers: l.subscribers,
+                      ms: Math.max(1, l.step.latencyMs.p50),
+                      series: "p50",
+                    },
+                    {
+                      subscribers: l.subscribers,
+                      ms: Math.max(1, l.step.latencyMs.p99),
+                      series: "p99",
+                    },
+                    {
+                      subscribers: l.subscribers,
+                      ms: Math.max(1, l.step.processes.web?.eventLoopP99MaxMs ?? 1),
+                      series: "event-loop p99 (max)",
+                    },
+                  ]
+                : [],
+            ),
+          ),
+        ),
+        await addChart(
+          "fanout-memory.svg",
+          renderSvg(
+            lineSpec({
+              title: "Fan-out: web server memory",
+              x: "subscribers",
+              xTitle: "subscribers",
+              y: "mib",
+              yTitle: "RSS (MiB)",
+              series: "series",
+            }),
+            f.levels.flatMap((l): Row[] => [
+              {
+                subscribers: l.subscribers,
+                mib: Math.round(l.idleRssBytes / 2 ** 20),
+                series: "connected, idle",
+              },
+              ...(l.step
+                ? [
+                    {
+                      subscribers: l.subscribers,
+                      mib: Math.round((l.step.processes.web?.rssMaxBytes ?? 0) / 2 ** 20),
+                      series: "max while posts flow",
+                    },
+                  ]
+                : []),
+            ]),
+          ),
+        ),
+      );
+      const items: string[] = [];
+      for (const l of f.levels) {
+        const who = `- ${num(l.subscribers)} subscribers`;
+        if (l.skipped) items.push(`${who}: not measured, ${l.skipped}.`);
+        if (l.error) items.push(`${who}: failed, ${l.error.split("\n")[0] ?? ""}`);
+        if (l.step) items.push(`${who}: ${limitOf(l.step, m.cpus)}`);
+      }
+      lines.push(items.join("\n"));
+    }
+    lines.push(leadNotes(existing, "fanout"));
+    push(...lines);
+  }
+
+  const inference = InferenceFigures.safeParse(s.classifier?.figures);
+  const bestBatched = inference.success
+    ? Math.max(
+        ...inference.data.results.filter((r) => r.batchSize > 1).map((r) => r.postsPerSecond),
+      )
+    : undefined;
+  let classifierText = "Not run in this run.";
+  if (s.classifier?.status === "ok") {
+    classifierText = inference.success
+      ? `The model (\`${inference.data.model.name}@${inference.data.model.version}\`) in-process on one core (\`taskset -c 0\` when available), by \`measureInference\` (apps/classifier/src/bench), ${num(inference.data.distinctPosts)} distinct posts cycled, ${num(inference.data.durationMs)} ms per batch size. Through Kafka, the classifier's throughput is part of scenario 1.\n\n` +
+        table(
+          ["batch size", "posts/s", "call p50", "call p99"],
+          inference.data.results.map((r) => [
+            num(r.batchSize),
+            num(r.postsPerSecond),
+            `${num(r.callMs.p50, 3)} ms`,
+            `${num(r.callMs.p99, 3)} ms`,
+          ]),
+        )
+      : asJson(s.classifier.figures);
+  } else if (s.classifier) classifierText = `${s.classifier.status}: ${s.classifier.reason ?? ""}`;
+  push("## 4. Classifier", classifierText, leadNotes(existing, "classifier"));
+
+  const o = s["original-fanout"];
+  push("## 5. Against the original design");
+  if (o) {
+    const lines = [
+      "### 5a. Fan-out: one Kafka consumer per subscriber",
+      `The original design opened a Kafka consumer for every WebSocket subscriber. \`bench/original/original-fanout-server.ts\` does exactly that (kafkajs, one consumer in its own group per subscription, same GraphQL subscription over graphql-ws), and is measured beside Tweetream's web server (one consumer per process, fan-out in memory), on the same broker, the same topic (\`${results.settings.topics[0]?.slug ?? "?"}\`, all subscribers on it) and the same classified stream at ${num(o.rate)} posts/s. "server" is the web process or the original server; the ratio is original ÷ Tweetream.`,
+    ];
+    if (o.status !== "ok") lines.push(`Failed: ${o.reason ?? "?"}`);
+    if (o.levels.length) {
+      lines.push(
+        table(
+          [
+            "subscribers",
+            "design",
+            "connected",
+            "consumers joined",
+            "p50",
+            "p99",
+            "missing",
+            "server CPU",
+            "server RSS",
+            "broker CPU",
+          ],
+          o.levels.flatMap((l) => [
+            [
+              num(l.subscribers),
+              "Tweetream",
+              num(l.tweetream.connected),
+              "1",
+              ms(l.tweetream.step?.latencyMs.p50),
+              ms(l.tweetream.step?.latencyMs.p99),
+              num(l.tweetream.step?.missing),
+              num(l.tweetream.step?.processes.web?.cpuCores, 2),
+              mib(l.tweetream.step?.processes.web?.rssMaxBytes),
+              num(l.tweetream.step?.processes.broker?.cpuCores, 2),
+            ],
+            [
+              num(l.subscribers),
+              "original",
+              num(l.original.connected),
+              `${num(l.original.consumersJoined)} (${num(l.original.joinSeconds, 1)} s)`,
+              ms(l.original.step?.latencyMs.p50),
+              ms(l.original.step?.latencyMs.p99),
+              num(l.original.step?.missing),
+              num(l.original.step?.processes.original?.cpuCores, 2),
+              mib(l.original.step?.processes.original?.rssMaxBytes),
+              num(l.original.step?.processes.broker?.cpuCores, 2),
+            ],
+          ]),
+        ),
+        table(
+          ["subscribers", "p99 ratio", "server CPU ratio", "server RSS ratio", "broker CPU ratio"],
+          o.levels.map((l) => [
+            num(l.subscribers),
+            num(l.ratios.p99, 2),
+            num(l.ratios.cpu, 2),
+            num(l.ratios.rss, 2),
+            num(l.ratios.brokerCpu, 2),
+          ]),
+        ),
+        await addChart(
+          "original-fanout.svg",
+          renderSvg(
+            groupedBarSpec({
+              title: "Server memory: shared consumer vs consumer per subscriber",
+              x: "subscribers",
+              xTitle: "subscribers",
+              y: "mib",
+              yTitle: "server RSS (MiB)",
+              series: "design",
+            }),
+            o.levels.flatMap((l): Row[] => [
+              {
+                subscribers: String(l.subscribers),
+                mib: Math.round((l.tweetream.step?.processes.web?.rssMaxBytes ?? 0) / 2 ** 20),
+                design: "Tweetream",
+              },
+              {
+                subscribers: String(l.subscribers),
+                mib: Math.round((l.original.step?.processes.original?.rssMaxBytes ?? 0) / 2 ** 20),
+                design: "original",
+              },
+            ]),
+          ),
+        ),
+        await addChart(
+          "original-fanout-cpu.svg",
+          renderSvg(
+            groupedBarSpec({
+              title: "Server + broker CPU: shared consumer vs consumer per subscriber",
+              x: "subscribers",
+              xTitle: "subscribers",
+              y: "cores",
+              yTitle: "CPU (cores)",
+              series: "what",
+            }),
+            o.levels.flatMap((l): Row[] => [
+              {
+                subscribers: String(l.subscribers),
+                cores: l.tweetream.step?.processes.web?.cpuCores ?? 0,
+                what: "Tweetream web",
+              },
+              {
+                subscribers: String(l.subscribers),
+                cores: l.original.step?.processes.original?.cpuCores ?? 0,
+                what: "original server",
+              },
+              {
+                subscribers: String(l.subscribers),
+                cores: l.tweetream.step?.processes.broker?.cpuCores ?? 0,
+                what: "broker (Tweetream)",
+              },
+              {
+                subscribers: String(l.subscribers),
+                cores: l.original.step?.processes.broker?.cpuCores ?? 0,
+                what: "broker (original)",
+              },
+            ]),
+          ),
+        ),
+      );
+    }
+    lines.push(leadNotes(existing, "original-fanout"));
+    push(...lines);
+  }
+  const oc = s["original-classifier"];
+  push(
+    "### 5b. Classifier: one message at a time in Python vs batched ONNX",
+    loopText(oc, bestBatched),
+    leadNotes(existing, "original-classifier"),
+  );
+
+  const a = s["topic-admin"];
+  if (a) {
+    const lines = [
+      "## 6. Topic administration under load",
+      `The original's Locust scenario: N concurrent admin clients each create a topic through the GraphQL API (\`createTopic\` returns once the topic is ACTIVE: catalogue row, Kafka topic, control record) and delete it, ${results.settings.adminIterations} times, while the synthetic source runs at ${num(a.backgroundRate)} posts/s. At the end the \`topics\` query must show no topic PENDING or DELETING.`,
+    ];
+    if (a.status !== "ok") lines.push(`Failed: ${a.reason ?? "?"}`);
+    if (a.levels.length) {
+      const errs = (e: Record<string, number>) =>
+        Object.keys(e).length
+          ? Object.entries(e)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")
+          : "0";
+      lines.push(
+        table(
+          [
+            "clients",
+            "ops/s",
+            "create p50",
+            "create p95",
+            "create p99",
+            "delete p50",
+            "delete p99",
+            "errors (create)",
+            "errors (delete)",
+          ],
+          a.levels.map((l) => [
+            num(l.clients),
+            num(l.opsPerSecond, 1),
+            ms(l.create.latencyMs.p50),
+            ms(l.create.latencyMs.p95),
+            ms(l.create.latencyMs.p99),
+            ms(l.delete.latencyMs.p50),
+            ms(l.delete.latencyMs.p99),
+            errs(l.create.errors),
+            errs(l.delete.errors),
+          ]),
+        ),
+        `Topics left half-created or half-deleted: ${
+          a.leftHalfDone.length === 0
+            ? "none"
+            : `${num(a.leftHalfDone.length)}: ${a.leftHalfDone
+                .slice(0, 12)
+                .map((t) => `${t.slug} (${t.status})`)
+                .join(", ")}${a.leftHalfDone.length > 12 ? ", …" : ""}`
+        }; benchmark topics left over: ${num(a.leftOver)}.`,
+        await addChart(
+          "topic-admin.svg",
+          renderSvg(
+            groupedBarSpec({
+              title: "Topic administration latency",
+              x: "clients",
+              xTitle: "concurrent admin clients",
+              y: "ms",
+              yTitle: "ms",
+              series: "what",
+            }),
+            a.levels.flatMap((l): Row[] => [
+              { clients: String(l.clients), ms: l.create.latencyMs.p50, what: "create p50" },
+              { clients: String(l.clients), ms: l.create.latencyMs.p99, what: "create p99" },
+              { clients: String(l.clients), ms: l.delete.latencyMs.p50, what: "delete p50" },
+              { clients: String(l.clients), ms: l.delete.latencyMs.p99, what: "delete p99" },
+            ]),
+          ),
+        ),
+      );
+    }
+    lines.push(leadNotes(existing, "topic-admin"));
+    push(...lines);
+  }
+
+  if (s.startup) {
+    push(
+      "## 7. Start-up",
+      "From the start command (`node --import tsx tooling/start.ts`, i.e. `npm start` without its dependency check and dashboard build, with the broker already running) to the first post on a subscriber. Cold: new catalogue and Kafka topics; an admin creates the topic the moment web is ready. Warm: the same catalogue and topics again.",
+      s.startup.status === "ok"
+        ? table(
+            ["run", "web ready", "topic created", "first post", "all services ready"],
+            s.startup.runs.map((r) => [
+              r.kind,
+              `${num(r.webReadyS, 1)} s`,
+              r.topicCreatedS === null ? "–" : `${num(r.topicCreatedS, 1)} s`,
+              `${num(r.firstPostS, 1)} s`,
+              r.allReadyS === null ? "–" : `${num(r.allReadyS, 1)} s`,
+            ]),
+          )
+        : `Failed: ${s.startup.reason ?? "?"}`,
+    );
+  }
+
+  push(
+    "## What limits each figure",
+    "The generated lines under each scenario name the busiest processes of each step (CPU in cores from /proc; 1.0 = one core fully busy). On a 2-core machine that hosts the broker, three services, the load processes and the harness, the cores are shared by all of them, so a figure here is the whole system's on one small machine, not one service's ceiling.",
+    leadNotes(existing, "limits"),
+  );
+
+  fs.mkdirSync(path.dirname(DOC), { recursive: true });
+  fs.writeFileSync(DOC, await prettierFormat(`${out.join("\n").trimEnd()}\n`, DOC));
+  return written.map((f) => path.relative(repoRoot, f));
+}

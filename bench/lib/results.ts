@@ -1,0 +1,204 @@
+// The results file every run writes (bench/results/<timestamp>-<commit>.json),
+// as a zod schema: the harness validates what it writes, the smoke test and
+// the docs generator validate what they read.
+import { z } from "zod";
+
+const Latency = z.object({
+  count: z.int().nonnegative(),
+  p50: z.number().nonnegative(),
+  p95: z.number().nonnegative(),
+  p99: z.number().nonnegative(),
+  max: z.number().nonnegative(),
+  mean: z.number().nonnegative(),
+});
+
+const ProcessFigures = z.object({
+  cpuCores: z.number().nonnegative(),
+  rssMaxBytes: z.number().nonnegative(),
+  rssEndBytes: z.number().nonnegative(),
+  eventLoopP99MaxMs: z.number().nonnegative().optional(),
+  eventLoopP99MeanMs: z.number().nonnegative().optional(),
+  consumerLagMax: z.number().nonnegative().optional(),
+});
+
+const Step = z.object({
+  targetRate: z.number().positive(),
+  durationS: z.number().positive(),
+  generated: z.int().nonnegative(),
+  published: z.int().nonnegative(),
+  achievedRate: z.number().nonnegative(),
+  expectedDeliveries: z.int().nonnegative(),
+  deliveries: z.int().nonnegative(),
+  missing: z.int().nonnegative(),
+  duplicates: z.int().nonnegative(),
+  subscribers: z.int().nonnegative(),
+  latencyMs: Latency,
+  consumerLagMax: z.number().nonnegative(),
+  consumerLagSeconds: z.number().nonnegative(),
+  drainS: z.number(),
+  processes: z.record(z.string(), ProcessFigures),
+  subscriptionErrors: z.int().nonnegative(),
+  firstError: z.string().nullable(),
+  sustained: z.boolean(),
+});
+export type Step = z.infer<typeof Step>;
+
+/** Common to every scenario: whether it ran, and why not. */
+const Outcome = {
+  status: z.enum(["ok", "failed", "skipped"]),
+  /** Why it failed or was skipped. */
+  reason: z.string().optional(),
+  seconds: z.number().nonnegative(),
+};
+
+export const ThroughputResult = z.object({
+  ...Outcome,
+  steps: z.array(Step),
+  /** Highest target rate sustained (0 when none was). */
+  maxSustainedRate: z.number().nonnegative(),
+  subscribersPerTopic: z.int().nonnegative(),
+});
+
+export const LatencyResult = z.object({
+  ...Outcome,
+  steps: z.array(Step.extend({ label: z.string() })),
+});
+
+const FanoutLevel = z.object({
+  subscribers: z.int().nonnegative(),
+  connected: z.int().nonnegative(),
+  failedToConnect: z.int().nonnegative(),
+  connectSeconds: z.number().nonnegative(),
+  step: Step.nullable(),
+  /** Web server RSS with every subscriber connected, before posts flow. */
+  idleRssBytes: z.number().nonnegative(),
+  /** Why the level was not measured (e.g. the open-files limit), or what went wrong. */
+  skipped: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const FanoutResult = z.object({
+  ...Outcome,
+  rate: z.number().positive(),
+  topics: z.int().positive(),
+  levels: z.array(FanoutLevel),
+});
+
+const OriginalLevel = z.object({
+  subscribers: z.int().nonnegative(),
+  tweetream: FanoutLevel,
+  original: FanoutLevel.extend({
+    /** Consumers that joined their group before posts were sent. */
+    consumersJoined: z.int().nonnegative(),
+    joinSeconds: z.number().nonnegative(),
+  }),
+  /** original ÷ Tweetream, for p99 latency, server CPU and server RSS. */
+  ratios: z.object({
+    p99: z.number().nullable(),
+    cpu: z.number().nullable(),
+    rss: z.number().nullable(),
+    brokerCpu: z.number().nullable(),
+  }),
+});
+
+export const OriginalFanoutResult = z.object({
+  ...Outcome,
+  rate: z.number().positive(),
+  levels: z.array(OriginalLevel),
+  /** What stopped the levels after the last one measured. */
+  error: z.string().optional(),
+});
+
+const AdminOp = z.object({
+  latencyMs: Latency,
+  ok: z.int(),
+  errors: z.record(z.string(), z.int()),
+});
+
+export const TopicAdminResult = z.object({
+  ...Outcome,
+  backgroundRate: z.number().nonnegative(),
+  levels: z.array(
+    z.object({
+      clients: z.int().positive(),
+      iterations: z.int().positive(),
+      seconds: z.number().nonnegative(),
+      opsPerSecond: z.number().nonnegative(),
+      create: AdminOp,
+      delete: AdminOp,
+    }),
+  ),
+  /** Topics left PENDING or DELETING at the end, and bench topics left at all. */
+  leftHalfDone: z.array(z.object({ slug: z.string(), status: z.string() })),
+  leftOver: z.int().nonnegative(),
+});
+
+export const StartupResult = z.object({
+  ...Outcome,
+  runs: z.array(
+    z.object({
+      kind: z.enum(["cold", "warm"]),
+      /** What the times are measured from. */
+      command: z.string(),
+      webReadyS: z.number().nullable(),
+      allReadyS: z.number().nullable(),
+      topicCreatedS: z.number().nullable(),
+      firstPostS: z.number().nullable(),
+    }),
+  ),
+});
+
+/** Scenarios written elsewhere (classifier per core, the original Python loop): kept as given. */
+export const ExternalResult = z.object({ ...Outcome, figures: z.unknown().optional() });
+
+export const Machine = z.object({
+  os: z.string(),
+  release: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpus: z.int().positive(),
+  memoryBytes: z.number().positive(),
+  loadAverageAtStart: z.array(z.number()),
+  node: z.string(),
+  kafka: z.string(),
+  kafkaBrokers: z.string(),
+  brokerStartedByBench: z.boolean(),
+});
+
+export const RunResults = z.object({
+  schemaVersion: z.literal(1),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  commit: z.string(),
+  /** True when the working tree had uncommitted changes. */
+  dirty: z.boolean(),
+  command: z.string(),
+  settings: z.object({
+    scenarios: z.array(z.string()),
+    quick: z.boolean(),
+    durationS: z.number(),
+    rates: z.array(z.number()),
+    latencyRates: z.array(z.number()),
+    subscribers: z.array(z.number()),
+    originalSubscribers: z.array(z.number()),
+    adminClients: z.array(z.number()),
+    adminIterations: z.number(),
+    fanoutRate: z.number(),
+    loadProcesses: z.number(),
+    drainS: z.number(),
+    topics: z.array(z.object({ slug: z.string(), rule: z.string() })),
+  }),
+  machine: Machine,
+  scenarios: z.object({
+    startup: StartupResult.optional(),
+    throughput: ThroughputResult.optional(),
+    latency: LatencyResult.optional(),
+    fanout: FanoutResult.optional(),
+    "original-fanout": OriginalFanoutResult.optional(),
+    "topic-admin": TopicAdminResult.optional(),
+    classifier: ExternalResult.optional(),
+    "original-classifier": ExternalResult.optional(),
+  }),
+});
+export type RunResults = z.infer<typeof RunResults>;
+export type Scenarios = RunResults["scenarios"];

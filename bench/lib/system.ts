@@ -1,0 +1,275 @@
+// Starts the system under test as real processes: web, classifier and
+// streamer exactly as `npm start` runs them (node --import tsx <entry>), each
+// with its own ports, Kafka topic prefix and catalogue database.
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BENCH_TOPICS, type BenchTopic } from "./bench-topics.ts";
+import { graphql } from "./graphql-http.ts";
+import { repoRoot } from "./paths.ts";
+import { scrape, sumOf, byLabel } from "./prometheus.ts";
+import { isRunning, spawnTracked, stopTracked, tailOf, type Tracked } from "./processes.ts";
+import { z } from "zod";
+
+/** What every part of a run shares. */
+export interface RunContext {
+  brokers: string;
+  /** Temporary folder for logs and catalogue databases. */
+  workDir: string;
+  adminToken: string;
+  /** Every Kafka topic prefix used, so the topics can be deleted at the end. */
+  prefixes: string[];
+  log: (message: string) => void;
+  /** Extra Node.js flags for the services, e.g. --cpu-prof. */
+  serviceNodeArgs: string[];
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === "object") resolve(address.port);
+        else reject(new Error("no port"));
+      });
+    });
+  });
+}
+
+/** A fresh Kafka topic prefix, registered for clean-up. */
+export function newPrefix(ctx: RunContext, what: string): string {
+  const prefix = `bench-${what}-${randomBytes(3).toString("hex")}`;
+  ctx.prefixes.push(prefix);
+  return prefix;
+}
+
+/** A started service: its process and the port of /readyz and /metrics. */
+export interface Service {
+  tracked: Tracked;
+  port: number;
+}
+
+const ENTRIES = {
+  web: "apps/web/src/main.ts",
+  classifier: "apps/classifier/src/main.ts",
+  streamer: "apps/streamer/src/main.ts",
+} as const;
+
+/** Polls http://127.0.0.1:<port>/readyz until it answers 200. */
+export async function waitReady(service: Service, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    if (!isRunning(service.tracked)) {
+      throw new Error(
+        `${service.tracked.name} exited before it was ready; its log (${service.tracked.logFile}):\n${tailOf(service.tracked.logFile)}`,
+      );
+    }
+    try {
+      const r = await fetch(`http://127.0.0.1:${service.port}/readyz`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      if (r.ok) return;
+      last = `${r.status} ${await r.text()}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(200);
+  }
+  throw new Error(`${service.tracked.name} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/** Options of one system under test. */
+export interface StackOptions {
+  prefix: string;
+  /** Extra environment for the web server. */
+  webEnv?: Record<string, string>;
+}
+
+/** Web + classifier (+ a streamer per step) on one Kafka topic prefix. */
+export class Stack {
+  readonly ctx: RunContext;
+  readonly prefix: string;
+  readonly web: Service;
+  classifier: Service | undefined;
+  streamer: Service | undefined;
+  readonly #webEnv: Record<string, string>;
+  #streamerRuns = 0;
+
+  private constructor(
+    ctx: RunContext,
+    prefix: string,
+    web: Service,
+    webEnv: Record<string, string>,
+  ) {
+    this.ctx = ctx;
+    this.prefix = prefix;
+    this.web = web;
+    this.#webEnv = webEnv;
+  }
+
+  get graphqlUrl(): string {
+    return `http://127.0.0.1:${this.web.port}/graphql`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.web.port}/graphql`;
+  }
+
+  /** The environment every service of this stack gets. */
+  static commonEnv(ctx: RunContext, prefix: string): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      KAFKA_BROKERS: ctx.brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_TOPIC_PARTITIONS: "3",
+      LOG_LEVEL: "warn",
+    };
+  }
+
+  /** The web server's environment: production mode, no dashboard, limits raised for load. */
+  static webEnv(ctx: RunContext, prefix: string, port: number): Record<string, string> {
+    return {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      NODE_ENV: "production",
+      WEB_DASHBOARD: "off",
+      ADMIN_TOKEN: ctx.adminToken,
+      DATABASE_URL: `file:${path.join(ctx.workDir, `${prefix}.db`)}`,
+      // Every load process connects from loopback, so the per-address limit
+      // (default 100) would otherwise cap the fan-out.
+      GRAPHQL_WS_MAX_CONNECTIONS_PER_IP: "100000",
+      // Likewise the admin clients of the topic-admin scenario (default 60 mutations a minute).
+      GRAPHQL_MUTATION_RATE_LIMIT: "100000",
+    };
+  }
+
+  static spawnService(
+    ctx: RunContext,
+    name: keyof typeof ENTRIES,
+    prefix: string,
+    port: number,
+    env: Record<string, string>,
+  ): Service {
+    const tracked = spawnTracked(
+      name,
+      process.execPath,
+      [...ctx.serviceNodeArgs, "--import", "tsx", ENTRIES[name]],
+      {
+        cwd: repoRoot,
+        env: { ...Stack.commonEnv(ctx, prefix), ...env },
+        logFile: path.join(ctx.workDir, `${prefix}-${name}.log`),
+        // The services stop by themselves when this channel closes, so even a
+        // killed harness leaves none behind.
+        ipc: true,
+      },
+    );
+    return { tracked, port };
+  }
+
+  /** Starts the web server (which migrates its catalogue) and waits until it is ready. */
+  static async start(ctx: RunContext, options: StackOptions): Promise<Stack> {
+    const port = await freePort();
+    const webEnv = { ...Stack.webEnv(ctx, options.prefix, port), ...options.webEnv };
+    const web = Stack.spawnService(ctx, "web", options.prefix, port, webEnv);
+    const stack = new Stack(ctx, options.prefix, web, webEnv);
+    await waitReady(web);
+    return stack;
+  }
+
+  /** Creates topics through the API (returns when each is ACTIVE). */
+  async createTopics(topics: readonly BenchTopic[] = BENCH_TOPICS): Promise<void> {
+    for (const t of topics) {
+      await graphql(
+        this.graphqlUrl,
+        "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug status } }",
+        { input: { slug: t.slug, name: t.slug, rule: t.rule } },
+        z.unknown(),
+        this.ctx.adminToken,
+      );
+    }
+  }
+
+  /** Starts the classifier and waits until it is ready (it has read the catalogue). */
+  async startClassifier(): Promise<Service> {
+    const port = await freePort();
+    this.classifier = Stack.spawnService(this.ctx, "classifier", this.prefix, port, {
+      CLASSIFIER_HEALTH_PORT: String(port),
+    });
+    await waitReady(this.classifier);
+    return this.classifier;
+  }
+
+  /**
+   * Starts a streamer with the synthetic source at `rate` posts/s that stops
+   * after `limit` posts; waits until it is ready (it has read the catalogue).
+   */
+  async startStreamer(rate: number, limit: number): Promise<Service> {
+    if (this.streamer) await this.stopStreamer();
+    const port = await freePort();
+    this.#streamerRuns++;
+    this.streamer = Stack.spawnService(this.ctx, "streamer", this.prefix, port, {
+      STREAMER_HEALTH_PORT: String(port),
+      SYNTHETIC_RATE: String(rate),
+      SYNTHETIC_LIMIT: String(limit),
+      SYNTHETIC_SEED: String(1000 + this.#streamerRuns),
+    });
+    return this.streamer;
+  }
+
+  /**
+   * Waits until the streamer has handled all `limit` posts (or `timeoutMs`
+   * passed); returns what it published per topic, and when it finished.
+   */
+  async streamerDone(
+    limit: number,
+    timeoutMs: number,
+  ): Promise<{
+    handled: number;
+    published: number;
+    tagged: Record<string, number>;
+    doneAt: number;
+  }> {
+    const streamer = this.streamer;
+    if (!streamer) throw new Error("no streamer");
+    const deadline = Date.now() + timeoutMs;
+    let handled = 0;
+    let published = 0;
+    let tagged: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      if (!isRunning(streamer.tracked)) {
+        throw new Error(`streamer exited; log:\n${tailOf(streamer.tracked.logFile)}`);
+      }
+      const samples = await scrape(streamer.port);
+      if (samples) {
+        handled = sumOf(samples, "tweetream_streamer_posts_total");
+        published = sumOf(samples, "tweetream_streamer_posts_total", { outcome: "published" });
+        tagged = byLabel(samples, "tweetream_streamer_tagged_total", "topic");
+        if (handled >= limit) break;
+      }
+      await sleep(200);
+    }
+    return { handled, published, tagged, doneAt: Date.now() };
+  }
+
+  async stopStreamer(): Promise<void> {
+    if (this.streamer) await stopTracked(this.streamer.tracked);
+    this.streamer = undefined;
+  }
+
+  /** Stops streamer, classifier and web, in that order. */
+  async stop(): Promise<void> {
+    await this.stopStreamer();
+    if (this.classifier) await stopTracked(this.classifier.tracked);
+    await stopTracked(this.web.tracked);
+  }
+
+  /** The web server's environment, for scenarios that restart or copy it. */
+  get webEnvironment(): Readonly<Record<string, string>> {
+    return this.#webEnv;
+  }
+}

@@ -1,0 +1,51 @@
+// Scenario 2: ingest → subscriber latency at fixed rates (100, 1,000 posts/s
+// and 80% of the throughput scenario's maximum when it ran in this run).
+import type { z } from "zod";
+import { BENCH_TOPICS } from "../lib/bench-topics.ts";
+import { LoadFleet } from "../lib/load-fleet.ts";
+import { runPipelineStep } from "../lib/pipeline-step.ts";
+import type { LatencyResult } from "../lib/results.ts";
+import { Stack, newPrefix } from "../lib/system.ts";
+import type { ScenarioEnv } from "./scenario.ts";
+
+export async function latency(
+  env: ScenarioEnv,
+): Promise<Omit<z.infer<typeof LatencyResult>, "status" | "seconds">> {
+  const { ctx, options } = env;
+  const plan = options.latencyRates.map((rate) => ({ rate, label: `${rate}/s` }));
+  const max = env.results.throughput?.maxSustainedRate ?? 0;
+  if (max > 0)
+    plan.push({ rate: Math.round(max * 0.8), label: `80% of max (${Math.round(max * 0.8)}/s)` });
+  const stack = await Stack.start(ctx, { prefix: newPrefix(ctx, "lat") });
+  const steps: z.infer<typeof LatencyResult>["steps"] = [];
+  try {
+    await stack.createTopics();
+    await stack.startClassifier();
+    const fleet = LoadFleet.start(ctx, 1, "lat");
+    try {
+      await fleet.subscribe({
+        url: stack.wsUrl,
+        topics: BENCH_TOPICS.map((t) => t.slug),
+        total: BENCH_TOPICS.length,
+        metricsPort: stack.web.port,
+        timeoutMs: 60_000,
+      });
+      for (const { rate, label } of plan) {
+        const step = await runPipelineStep(stack, fleet, {
+          rate,
+          durationS: options.durationS,
+          drainS: options.drainS,
+        });
+        steps.push({ ...step, label });
+        ctx.log(
+          `latency ${label}: p50 ${step.latencyMs.p50} p95 ${step.latencyMs.p95} p99 ${step.latencyMs.p99} ms (${step.latencyMs.count} deliveries, missing ${step.missing})`,
+        );
+      }
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+  return { steps };
+}
