@@ -1,20 +1,16 @@
 // `npm run bench`: starts Kafka (or uses KAFKA_BROKERS), runs the chosen
 // scenarios against real processes, writes bench/results/<timestamp>-<commit>.json
 // and regenerates docs/BENCHMARKS.md. See docs/BENCHMARKS.md and issue #6.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { ensureBroker, stopBroker } from "../tooling/kafka/kafka.mjs";
 import { BENCH_TOPICS } from "./lib/bench-topics.ts";
+import { setUpRun } from "./lib/run-setup.ts";
 import { writeDocs } from "./lib/docs.ts";
-import { deleteKafkaPrefixes } from "./lib/kafka-cleanup.ts";
 import { prettierFormat } from "./lib/format.ts";
 import { describeMachine, gitCommit } from "./lib/machine.ts";
 import { HELP, parseOptions, UsageError, type BenchOptions } from "./lib/options.ts";
 import { stopAllTracked } from "./lib/processes.ts";
 import { RunResults, type Scenarios } from "./lib/results.ts";
-import type { RunContext } from "./lib/system.ts";
 import {
   classifierScenario,
   originalClassifierScenario,
@@ -158,48 +154,10 @@ async function main(): Promise<number> {
   }
   const options = parsed;
   const startedAt = new Date();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tweetream-bench-"));
-  log(`logs and catalogues in ${workDir}`);
-  const broker = await ensureBroker({
-    log: (m: string) => {
-      log(`kafka: ${m}`);
-    },
-  });
-  const ctx: RunContext = {
-    brokers: broker.brokers,
-    workDir,
-    adminToken: randomBytes(24).toString("base64url"),
-    prefixes: [],
-    log,
-    serviceNodeArgs: options.cpuProf
-      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(workDir, "profiles")}`]
-      : [],
-  };
-  let cleaned: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaned ??= (async () => {
-      await stopAllTracked();
-      try {
-        const removed = await deleteKafkaPrefixes(ctx.brokers, ctx.prefixes);
-        log(
-          `deleted ${removed.topics} Kafka topics and ${removed.groups} consumer groups of this run`,
-        );
-      } catch (error) {
-        log(`could not delete this run's Kafka topics: ${String(error)}`);
-      }
-      if (broker.started)
-        await stopBroker({
-          log: (m: string) => {
-            log(`kafka: ${m}`);
-          },
-        });
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping every process this run started ...`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const { ctx, broker, cleanUp } = await setUpRun("bench", log, (workDir) =>
+    options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(workDir, "profiles")}`] : [],
+  );
+  const { workDir } = ctx;
 
   let failed = false;
   try {

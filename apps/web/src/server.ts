@@ -231,7 +231,13 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
       },
     });
     gateway = await startGateway({
-      services: { hub, topics: topicAdmin, live, logger },
+      services: {
+        hub,
+        topics: topicAdmin,
+        live,
+        logger,
+        onSubscriberDropped: metrics.subscriberDropped,
+      },
       httpServer: server,
       adminToken,
       corsOrigins: env.GRAPHQL_CORS_ORIGINS,

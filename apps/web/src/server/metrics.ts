@@ -7,6 +7,7 @@ import {
   secondsSince,
   type Registry,
 } from "@tweetream/shared";
+import type { DroppingSubscription } from "./graphql/gateway-services.ts";
 import type { HubItem } from "./hub/index.ts";
 
 /** The web server's Prometheus metrics (docs/OPERATIONS.md lists them all). */
@@ -39,6 +40,12 @@ export function createWebMetrics(
     labelNames: ["topic"] as const,
     registers: [registry],
   });
+  const dropped = new Counter({
+    name: "tweetream_web_subscriber_dropped_total",
+    help: "Values a slow subscriber never got: its buffer held 1,000 unread and the oldest was dropped, by subscription.",
+    labelNames: ["subscription"] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: "tweetream_web_subscriptions",
     help: "Active tweetAdded subscriptions in this process.",
@@ -61,6 +68,10 @@ export function createWebMetrics(
   });
   return {
     deadLetters: deadLetterCounter(registry),
+    /** For the gateway's `onSubscriberDropped`. */
+    subscriberDropped: (subscription: DroppingSubscription) => {
+      dropped.inc({ subscription });
+    },
     /** For TweetHub's `onDuplicate`. */
     duplicate: (item: HubItem) => {
       duplicates.inc({ topic: item.slug });

@@ -10,4 +10,9 @@ export interface GatewayServices {
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;
   logger: Logger;
+  /** Told of each post or change a slow subscriber lost (its buffer was full); default none. */
+  onSubscriberDropped?: (subscription: DroppingSubscription) => void;
 }
+
+/** The subscriptions whose slow readers lose values (topicStats only ever keeps the latest). */
+export type DroppingSubscription = "tweetAdded" | "topicsChanged";

@@ -1,4 +1,6 @@
+import { Registry } from "@tweetream/shared";
 import { describe, expect, it } from "vitest";
+import { createWebMetrics } from "../metrics.ts";
 import { PushIterator } from "./push-iterator.ts";
 
 describe("PushIterator", () => {
@@ -46,5 +48,38 @@ describe("PushIterator", () => {
     expect(stream.dropped).toBe(2);
     expect(await stream.next()).toEqual({ value: 3, done: false });
     expect(await stream.next()).toEqual({ value: 4, done: false });
+  });
+
+  it("counts every dropped value in tweetream_web_subscriber_dropped_total", async () => {
+    const registry = new Registry();
+    const metrics = createWebMetrics(
+      registry,
+      () => 0,
+      () => undefined,
+    );
+    const stream = new PushIterator<number>({
+      maxBuffered: 3,
+      onDrop: () => {
+        metrics.subscriberDropped("tweetAdded");
+      },
+    });
+    const dropped = async () => {
+      const metric = await registry
+        .getSingleMetric("tweetream_web_subscriber_dropped_total")
+        ?.get();
+      return metric?.values.find((v) => v.labels.subscription === "tweetAdded")?.value ?? 0;
+    };
+    for (const n of [1, 2, 3]) stream.push(n);
+    expect(await dropped()).toBe(0);
+    for (const n of [4, 5, 6, 7, 8]) stream.push(n);
+    expect(stream.dropped).toBe(5);
+    expect(await dropped()).toBe(5);
+    expect(await registry.metrics()).toContain(
+      'tweetream_web_subscriber_dropped_total{subscription="tweetAdded"} 5',
+    );
+    // A reader keeping up again stops the count.
+    expect(await stream.next()).toEqual({ value: 6, done: false });
+    stream.push(9);
+    expect(await dropped()).toBe(5);
   });
 });

@@ -4,13 +4,15 @@
  * from graphql-ws when the client unsubscribes, or the socket closing) runs
  * the cleanup exactly once, so listeners never outlive their subscriber.
  * At most `maxBuffered` values wait for a slow reader (default 1,000); beyond
- * that the oldest are dropped (a client resumes with a cursor if it cares).
+ * that the oldest are dropped (a client resumes with a cursor if it cares),
+ * and `onDrop` is told, so the loss shows in metrics rather than nowhere.
  */
 export class PushIterator<T> implements AsyncIterableIterator<T> {
   // Boxed so that any T, even undefined, can be queued.
   readonly #queue: { value: T }[] = [];
   readonly #readers: ((result: IteratorResult<T, undefined>) => void)[] = [];
   readonly #maxBuffered: number;
+  readonly #onDrop: (() => void) | undefined;
   readonly #cleanups: (() => void)[] = [];
   /** No more pushes: `end()` was called; readers drain the queue, then finish. */
   #ended = false;
@@ -18,8 +20,13 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   #closed = false;
   #dropped = 0;
 
-  constructor(options: { maxBuffered?: number } = {}) {
+  /**
+   * `maxBuffered`: values kept for a slow reader (default 1,000); `onDrop`:
+   * called once per value dropped beyond that (default none).
+   */
+  constructor(options: { maxBuffered?: number; onDrop?: () => void } = {}) {
     this.#maxBuffered = options.maxBuffered ?? 1000;
+    this.#onDrop = options.onDrop;
   }
 
   /** Values dropped because the reader was too slow. */
@@ -49,6 +56,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     if (this.#queue.length > this.#maxBuffered) {
       this.#queue.shift();
       this.#dropped += 1;
+      this.#onDrop?.();
     }
   }
 

@@ -18,7 +18,9 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       await requireLiveTopic(services, topic);
       const wanted = labelFilter(labels);
       const matches = keep(wanted);
-      const stream = new PushIterator<{ tweetAdded: HubItem }>();
+      const stream = new PushIterator<{ tweetAdded: HubItem }>({
+        onDrop: () => services.onSubscriberDropped?.("tweetAdded"),
+      });
       // Subscribing and reading the missed posts happen in the same tick, so
       // no post falls between them or arrives twice.
       const unsubscribe = services.hub.subscribe(
@@ -66,7 +68,9 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 
   topicsChanged: {
     subscribe: (_parent, _args, { services }) => {
-      const stream = new PushIterator<{ topicsChanged: TopicChangeModel }>();
+      const stream = new PushIterator<{ topicsChanged: TopicChangeModel }>({
+        onDrop: () => services.onSubscriberDropped?.("topicsChanged"),
+      });
       stream.onClose(
         services.live.onChange((change) => {
           stream.push({ topicsChanged: change });

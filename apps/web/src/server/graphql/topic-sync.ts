@@ -33,6 +33,9 @@ export interface TopicSyncOptions {
 export async function startTopicSync(options: TopicSyncOptions): Promise<CatalogueFollower> {
   const { hub, live, logger } = options;
   let hubStarted: Promise<void> | undefined;
+  // LiveTopics (and so `topicsChanged`) is told of each change in order, once
+  // the hub serves it.
+  let announced: Promise<void> = Promise.resolve();
 
   const onChange = async (event: ControlEvent, current: ReadonlyMap<string, TopicUpserted>) => {
     // Before the hub starts, it will be started with the follower's map as it
@@ -40,12 +43,24 @@ export async function startTopicSync(options: TopicSyncOptions): Promise<Catalog
     if (hubStarted === undefined) return;
     await hubStarted;
     const slugs = new Set(current.keys());
-    // The hub retries a failed change by itself; the catalogue moves on.
-    await hub.setTopics(slugs).catch((error: unknown) => {
+    // Not awaited: the hub takes the change at once (a removed topic's
+    // subscribers end now) and applies a burst of changes in one consumer
+    // restart. Waiting here would hold the follower for a restart per record,
+    // so a deletion's tombstone would reach the hub only after the grace
+    // period, when the hub may read the offsets of a topic that is gone.
+    const applied = hub.setTopics(slugs).catch((error: unknown) => {
+      // The hub retries a failed change by itself; the catalogue moves on.
       logger.warn({ err: error, slug: event.slug }, "the hub could not apply a topic change yet");
     });
-    const change = await describe(event, live.has(event.slug), options.topics, logger);
-    live.update(slugs, change);
+    announced = announced
+      .then(async () => {
+        await applied;
+        const change = await describe(event, live.has(event.slug), options.topics, logger);
+        live.update(slugs, change);
+      })
+      .catch((error: unknown) => {
+        logger.warn({ err: error, slug: event.slug }, "could not announce a topic change");
+      });
   };
 
   const follower = await followCatalogue({

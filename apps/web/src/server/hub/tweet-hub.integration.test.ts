@@ -6,9 +6,9 @@ import {
   createLogger,
   DEAD_LETTER_HEADERS,
   encodeMessage,
+  KafkaClient,
   topicNames,
   type Consumer,
-  type KafkaClient,
   type PostLabel,
   type Producer,
 } from "@tweetream/shared";
@@ -380,4 +380,53 @@ describe("TweetHub", () => {
     expect(ended).toBe(false);
     expect(live).toEqual(["present-0"]);
   });
+
+  it("reads on when a topic's offsets cannot be read (deleted under it), and retries that topic", async () => {
+    const steady = uniqueName("steady");
+    const flaky = uniqueName("flaky");
+    await createTopic(steady, 1);
+    await createTopic(flaky, 1);
+    // kafkajs fails this way for a topic deleted (or not yet in metadata)
+    // between the hub's listTopics and its offset calls.
+    let failures = 1;
+    class VanishingKafka extends KafkaClient {
+      override async offsetsAtTime(topic: string, timestamp: number) {
+        if (topic === topics.user(flaky) && failures-- > 0) {
+          throw new TypeError("Cannot destructure property 'partitions' of 'offsets.pop(...)'");
+        }
+        return super.offsetsAtTime(topic, timestamp);
+      }
+    }
+    const vanishing = new VanishingKafka({
+      brokers: inject("kafkaBrokers").split(","),
+      clientId: uniqueName("hub-test"),
+      logger,
+      topics,
+    });
+    const hub = new TweetHub({ kafka: vanishing, logger });
+    try {
+      await hub.start(new Set([steady]));
+      await hub.setTopics(new Set([steady, flaky]));
+      const live: string[] = [];
+      hub.subscribe(
+        steady,
+        (item) => live.push(item.post.id),
+        () => undefined,
+      );
+      await writePosts(steady, "steady", 0, 1);
+      await waitFor(() => (live.length >= 1 ? true : undefined), {
+        what: "the steady topic's post",
+      });
+
+      await writePosts(flaky, "flaky", 0, 2);
+      await waitFor(() => (hub.history(flaky, { first: 5 }).items.length >= 2 ? true : undefined), {
+        what: "the flaky topic's posts, after a retry",
+        timeoutMs: 30_000,
+      });
+      expect(failures).toBeLessThan(0);
+    } finally {
+      await hub.stop();
+      await vanishing.close();
+    }
+  }, 60_000);
 });

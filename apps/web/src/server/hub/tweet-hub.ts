@@ -11,6 +11,7 @@ import {
   type DeadLetterReason,
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
+import { withKafkaAdmin } from "../topics/kafka-admin-lock.ts";
 import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
 import { TopicHistory } from "./topic-history.ts";
@@ -99,6 +100,8 @@ export class TweetHub {
   #consumer: Consumer | undefined;
   #consumedTopics: ReadonlyMap<string, TopicState> = new Map();
   #queue: Promise<void> = Promise.resolve();
+  /** The queued, not yet started reconcile: later topic changes join it (one consumer restart). */
+  #nextRun: Promise<void> | undefined;
   #started = false;
   #stopping: Promise<void> | undefined;
   #onStop: () => void = () => undefined;
@@ -147,7 +150,8 @@ export class TweetHub {
    * Follows catalogue changes: starts consuming new topics, ends subscribers
    * of removed ones (their `onEnd` is called) and drops their history.
    * Subscribers of an added slug are accepted at once; the returned promise
-   * resolves once its read-back is done. Calls are applied in order.
+   * resolves once its read-back is done. Calls are applied in order; calls
+   * made while the consumer restarts are coalesced into one next restart.
    */
   setTopics(slugs: ReadonlySet<string>): Promise<void> {
     if (this.#stopping) return Promise.resolve();
@@ -163,7 +167,22 @@ export class TweetHub {
     for (const [slug, topic] of topics) {
       if (!this.#states.has(slug)) this.#states.set(slug, this.#newState(slug, topic));
     }
-    const run = this.#queue.then(() => this.#reconcile());
+    return this.#requestReconcile();
+  }
+
+  /**
+   * kafkajs cannot add a topic to a running consumer, so each change costs a
+   * restart (seconds): a burst of N changes must not cost N restarts one after
+   * another. A reconcile reads the followed topics when it starts, so every
+   * change made before then joins the one already queued.
+   */
+  #requestReconcile(): Promise<void> {
+    if (this.#nextRun) return this.#nextRun;
+    const run = this.#queue.then(() => {
+      this.#nextRun = undefined;
+      return this.#reconcile();
+    });
+    this.#nextRun = run;
     this.#queue = run.catch((error: unknown) => {
       this.#logger.error({ err: error }, "could not follow the topic change; retrying");
       this.#scheduleRetry();
@@ -273,20 +292,31 @@ export class TweetHub {
     // left out rather than failing the consumer of every other topic.
     const existing = new Set(await this.#kafka.listTopics());
     const states = [...this.#states.values()];
-    const wanted = states.filter((s) => existing.has(s.topic));
+    const listed = states.filter((s) => existing.has(s.topic));
     const missing = states.filter((s) => !existing.has(s.topic)).map((s) => s.topic);
+    const running = this.#consumedTopics;
+    const unchanged =
+      listed.length === running.size && listed.every((s) => running.get(s.topic) === s);
+    const warming: TopicState[] = [];
+    if (!unchanged) {
+      // Positions first, so the consumer is down for as short a time as possible.
+      for (const state of listed.filter((s) => !s.consumed)) {
+        // Dropped meanwhile (its tombstone arrived): its Kafka topic may be gone.
+        if (this.#states.get(state.slug) !== state) continue;
+        if (await this.#warmUpPositions(state)) warming.push(state);
+        else missing.push(state.topic);
+      }
+    }
     if (missing.length > 0) {
       if (missing.join() !== this.#lastMissing) {
-        this.#logger.warn({ topics: missing }, "topics not in Kafka; retrying every 5 s");
+        this.#logger.warn({ topics: missing }, "topics not in Kafka (yet); retrying every 5 s");
       }
       this.#scheduleRetry();
     }
     this.#lastMissing = missing.join();
-    const running = this.#consumedTopics;
+    if (unchanged) return;
+    const wanted = listed.filter((s) => s.consumed || warming.includes(s));
     if (wanted.length === running.size && wanted.every((s) => running.get(s.topic) === s)) return;
-    const warming = wanted.filter((s) => !s.consumed);
-    // Positions first, so the consumer is down for as short a time as possible.
-    for (const state of warming) await this.#warmUpPositions(state);
 
     // kafkajs cannot add topics to a running consumer: restart it. Retained
     // topics resume at the offsets taken so far, so nothing is lost or repeated.
@@ -350,9 +380,25 @@ export class TweetHub {
    * Chooses where each partition of a new topic starts: the last
    * historyPerTopic records (history is then complete), or further back to
    * cover the stats window, at most statsReadBackPerTopic records in all.
+   * False if the topic cannot be read now: listed a moment ago, it may just
+   * have been deleted, or be too new to have metadata (kafkajs then fails, or
+   * throws a TypeError); it is left out and retried, the other topics go on.
    */
-  async #warmUpPositions(state: TopicState): Promise<void> {
+  async #warmUpPositions(state: TopicState): Promise<boolean> {
+    try {
+      await withKafkaAdmin(this.#kafka, () => this.#readPositions(state));
+      return true;
+    } catch (error) {
+      state.next.clear();
+      state.liveFrom.clear();
+      this.#logger.debug({ err: error, topic: state.topic }, "could not read a topic's offsets");
+      return false;
+    }
+  }
+
+  async #readPositions(state: TopicState): Promise<void> {
     const ranges = await this.#kafka.offsetRanges(state.topic);
+    if (ranges.length === 0) throw new Error(`no partitions known for ${state.topic}`);
     const windowStart = Date.now() - this.#statsWindowMinutes * MINUTE_MS;
     const inWindow = new Map(
       (await this.#kafka.offsetsAtTime(state.topic, windowStart)).map((o) => [

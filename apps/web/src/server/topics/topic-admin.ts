@@ -21,6 +21,7 @@ import {
   type TopicSpec,
 } from "@tweetream/shared";
 import { KeyedLock } from "./keyed-lock.ts";
+import { TopicBatcher } from "./topic-batcher.ts";
 import { TopicAdminError } from "./topic-admin-error.ts";
 import { validDescription, validName, validRule, validSlug } from "./validate-topic-input.ts";
 
@@ -82,11 +83,14 @@ export class TopicAdmin {
   readonly #slugLocks = new KeyedLock();
   /** Count-then-insert of creations, one at a time, so `maxTopics` holds within the process. */
   readonly #creationLock = new KeyedLock();
+  /** Kafka topic creations and deletions, one batch at a time (see topic-batcher.ts). */
+  readonly #kafkaTopics: TopicBatcher;
   #producer: Promise<Producer> | undefined;
 
   constructor(options: TopicAdminOptions) {
     this.#catalogue = options.catalogue;
     this.#kafka = options.kafka;
+    this.#kafkaTopics = new TopicBatcher(options.kafka);
     this.#logger = options.logger.child({ component: "topic-admin" });
     this.#partitions = options.partitions;
     this.#replicationFactor = options.replicationFactor;
@@ -262,7 +266,7 @@ export class TopicAdmin {
             counts.activated++;
           } else {
             if (!kafkaTopics.has(names.user(slug))) {
-              await this.#kafka.ensureTopics([this.#topicSpec(slug)]);
+              await this.#kafkaTopics.ensure(this.#topicSpec(slug));
               counts.topicsCreated++;
             }
             if (!sameContent(published?.get(slug), row)) {
@@ -304,7 +308,7 @@ export class TopicAdmin {
 
   /** Kafka topic, then control record, then ACTIVE. Keeps `updatedAt` = last content change. */
   async #activate(row: Topic): Promise<Topic> {
-    await this.#kafka.ensureTopics([this.#topicSpec(row.slug)]);
+    await this.#kafkaTopics.ensure(this.#topicSpec(row.slug));
     await this.#publish([this.#upsertRecord(row)]);
     return this.#catalogue.db.topic.update({
       where: { slug: row.slug },
@@ -314,7 +318,7 @@ export class TopicAdmin {
 
   /** Deletes the Kafka topic, then the row if it is (still) DELETING. */
   async #drop(slug: string): Promise<void> {
-    await this.#kafka.deleteTopics([this.#kafka.topics.user(slug)]);
+    await this.#kafkaTopics.delete(this.#kafka.topics.user(slug));
     await this.#catalogue.db.topic.deleteMany({ where: { slug, status: TopicStatus.DELETING } });
   }
 
