@@ -3,7 +3,7 @@
 // and regenerates docs/BENCHMARKS.md. See docs/BENCHMARKS.md and issue #6.
 import fs from "node:fs";
 import path from "node:path";
-import { BENCH_TOPICS } from "./lib/bench-topics.ts";
+import { BENCH_TOPICS, TOPIC_SETS } from "./lib/bench-topics.ts";
 import { setUpRun } from "./lib/run-setup.ts";
 import { writeDocs } from "./lib/docs.ts";
 import { prettierFormat } from "./lib/format.ts";
@@ -92,7 +92,8 @@ async function runScenarios(env: ScenarioEnv): Promise<Scenarios> {
   if (want.has("fanout")) {
     results.fanout = await timed("fanout", () => fanout(env), {
       rate: options.fanoutRate,
-      topics: BENCH_TOPICS.length,
+      topics: TOPIC_SETS[options.fanoutTopics].length,
+      topicSet: options.fanoutTopics,
       levels: [],
     });
   }
@@ -129,7 +130,11 @@ function settingsOf(options: BenchOptions) {
     cpuProf: _cpuProf,
     ...settings
   } = options;
-  return { ...settings, topics: [...BENCH_TOPICS] };
+  return {
+    ...settings,
+    topics: [...BENCH_TOPICS],
+    fanoutTopicList: [...TOPIC_SETS[options.fanoutTopics]],
+  };
 }
 
 async function main(): Promise<number> {

@@ -23,3 +23,38 @@ export const BENCH_TOPICS: readonly BenchTopic[] = [
     rule: "deh OR duh OR fix OR gila OR btw OR yaampun OR jujur OR asli OR hmm OR aja OR lol OR wkwk OR weekend OR coffee OR good OR my OR monday OR a",
   },
 ];
+
+/**
+ * Narrow topics for the fan-out scenario and the soak, as a dashboard user
+ * follows them: one word each, which 2–4% of synthetic posts contain (measured
+ * over 20,000 generated posts), so a subscriber gets about 3 of every 100
+ * posts. On BENCH_TOPICS each subscriber gets about 62 of 100, so 10,000 of
+ * them would need 620,000 WebSocket frames/s at 100 posts/s: more than two
+ * cores can send and receive, whatever the server (docs/BENCHMARKS.md).
+ */
+export const NARROW_TOPICS: readonly BenchTopic[] = [
+  "banjir",
+  "parah",
+  "keluar",
+  "perbaikan",
+  "lajur",
+  "saldo",
+  "selamat",
+  "panjang",
+  "terpantau",
+  "nonton",
+  "bundaran",
+  "enak",
+  "besok",
+  "naik",
+  "hati",
+  "layang",
+  "kecelakaan",
+  "merayap",
+  "mogok",
+  "contraflow",
+].map((word) => ({ slug: word, rule: word }));
+
+/** The topic sets a fan-out run can use (`--fanout-topics`). */
+export const TOPIC_SETS = { narrow: NARROW_TOPICS, broad: BENCH_TOPICS } as const;
+export type TopicSetName = keyof typeof TOPIC_SETS;

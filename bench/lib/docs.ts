@@ -203,9 +203,12 @@ export async function writeDocs(
       "npm run bench -- --rates 1000,2000,4000 --duration 30 --subscribers 1000,5000",
       "```",
     ].join("\n"),
-    "Options: `--scenario` (startup, throughput, latency, fanout, original-fanout, topic-admin, classifier, original-classifier), `--duration` (seconds per step), `--rates` (throughput steps), `--latency-rates`, `--subscribers` (fan-out), `--original-subscribers`, `--admin-clients`, `--quick`, `--out` (results folder, default `bench/results`), `--no-docs`, `--keep-logs` (keep the services' logs, printed at the end; always kept when a scenario fails), `--cpu-prof` (V8 CPU profiles of web, classifier and streamer, in the logs folder, for finding a bottleneck), `--docs-from <results.json>` (only regenerate this file and the charts from a results file).",
+    "Options: `--scenario` (startup, throughput, latency, fanout, original-fanout, topic-admin, classifier, original-classifier), `--duration` (seconds per step), `--rates` (throughput steps), `--latency-rates`, `--subscribers` (fan-out), `--fanout-topics` (`narrow`, the default, or `broad`: which topics fan-out subscribers follow), `--original-subscribers`, `--admin-clients`, `--quick`, `--out` (results folder, default `bench/results`), `--no-docs`, `--keep-logs` (keep the services' logs, printed at the end; always kept when a scenario fails), `--cpu-prof` (V8 CPU profiles of web, classifier and streamer, in the logs folder, for finding a bottleneck), `--docs-from <results.json>` (only regenerate this file and the charts from a results file).",
     "The harness starts a local Kafka broker (or uses `KAFKA_BROKERS`; `KAFKA_PORT`, `KAFKA_CONTROLLER_PORT` and `TWEETREAM_CACHE_DIR` as for `npm start`), then for each scenario a web server (production mode, dashboard off, `GRAPHQL_WS_MAX_CONNECTIONS_PER_IP=100000` and `GRAPHQL_MUTATION_RATE_LIMIT=100000` since all load comes from loopback), a classifier and a streamer with the synthetic source as separate processes (`node --import tsx apps/<app>/src/main.ts`), each scenario on its own Kafka topic prefix and SQLite catalogue. Subscribers are real `graphql-ws` WebSocket clients in separate load processes (`bench/load/load-process.ts`) connecting over loopback from several 127.0.x.y source addresses; they record ingest → receipt latency (the post's `ingestedAt`) in an HdrHistogram and count every post id per subscriber (missing and duplicate deliveries). CPU and memory come from `/proc` (and how busy the whole machine was, from `/proc/stat`), event-loop lag and consumer lag from the services' `/metrics`. A fan-out level needs one open file per subscriber in the web process: levels above the `ulimit -n` of the harness are recorded as not measured. Every process, Kafka topic and consumer group of the run is removed at the end, also on Ctrl-C.",
     `Four topics are created through the API, with rules chosen so that nearly every synthetic post matches one or more of them (a post is delivered to every topic it matches): ${results.settings.topics.map((t) => `\`${t.slug}\``).join(", ")}.`,
+    results.settings.fanoutTopics === "narrow"
+      ? `The fan-out scenario (and \`npm run soak\`) uses ${String(results.settings.fanoutTopicList?.length ?? 20)} narrow topics instead, one word each (${(results.settings.fanoutTopicList ?? []).map((t) => `\`${t.slug}\``).join(", ")}), each contained in 2–4% of synthetic posts: a subscriber of one gets a few posts per second, as a dashboard user following one subject would. On the broad topics every subscriber gets about 62 of every 100 posts, so 10,000 of them at 100 posts/s would ask for 620,000 WebSocket frames per second, more than this machine can send and receive (section 3).`
+      : "The fan-out scenario used the same broad topics (`--fanout-topics broad`).",
   );
 
   push(
@@ -365,7 +368,7 @@ export async function writeDocs(
     const f = s.fanout;
     const lines = [
       "## 3. Fan-out",
-      `One web process; the subscribers are spread evenly over the ${f.topics} topics and connected from ${results.settings.loadProcesses} load process(es); ${num(f.rate)} posts/s for ${results.settings.durationS} s per level. Each post goes to the subscribers of every topic it matched. Event-loop lag is the highest p99 the web process reported between two scrapes (1 s apart).`,
+      `One web process; the subscribers are spread evenly over the ${f.topics} ${f.topicSet === "narrow" ? "narrow topics (one word each, matched by 2–4% of posts: a dashboard user following a subject; `--fanout-topics narrow`)" : "broad topics of the other scenarios (each post matches about 2.5 of them; `--fanout-topics broad`)"} and connected from ${results.settings.loadProcesses} load process(es); ${num(f.rate)} posts/s for ${results.settings.durationS} s per level. Each post goes to the subscribers of every topic it matched, one WebSocket frame per post and subscriber; "frames/s" is the deliveries a level asks of the web process per second and "per subscriber" what one subscriber receives. Event-loop lag is the highest p99 the web process reported between two scrapes (1 s apart).`,
     ];
     if (f.status !== "ok") lines.push(`Failed: ${f.reason ?? "?"}`);
     if (f.levels.length) {
@@ -375,6 +378,8 @@ export async function writeDocs(
             "subscribers",
             "connected",
             "connect time",
+            "per subscriber",
+            "frames/s",
             "deliveries",
             "missing",
             "p50",
@@ -387,6 +392,10 @@ export async function writeDocs(
             num(l.subscribers),
             num(l.connected),
             `${num(l.connectSeconds, 1)} s`,
+            l.step && l.connected > 0
+              ? `${num(l.step.expectedDeliveries / l.connected / l.step.durationS, 1)}/s`
+              : "–",
+            l.step ? num(Math.round(l.step.expectedDeliveries / l.step.durationS)) : "–",
             num(l.step?.deliveries),
             num(l.step?.missing),
             ms(l.step?.latencyMs.p50),

@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench` (node:util parseArgs).
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { TOPIC_SETS, type TopicSetName } from "./bench-topics.ts";
 import { repoRoot } from "./paths.ts";
 
 /** Every scenario, in the order a run executes them. */
@@ -38,6 +39,8 @@ export interface BenchOptions {
   adminIterations: number;
   /** Posts/s during fan-out and topic-admin. */
   fanoutRate: number;
+  /** The topics fan-out subscribers follow (bench-topics.ts). */
+  fanoutTopics: TopicSetName;
   /** Load processes for the fan-out. */
   loadProcesses: number;
   /** Seconds a step may take after the last post to deliver everything. */
@@ -58,6 +61,9 @@ const HELP = `Usage: npm run bench -- [options]
   --latency-rates N,...   latency scenario rates (default 100,1000; 80% of the max is added)
   --subscribers N,N,...   fan-out subscriber counts (default 1000,5000,10000,20000)
   --original-subscribers N,...  original design's fan-out (default 100,500,1000)
+  --fanout-topics SET     topics fan-out subscribers follow: narrow (20 one-word topics,
+                          ~3% of posts each) or broad (the 4 topics of the other scenarios,
+                          ~62% each) (default narrow)
   --admin-clients N,...   concurrent admins in topic-admin (default 10,50,100)
   --quick                 tiny smoke settings (seconds per scenario; for the test suite)
   --out DIR               where results are written (default bench/results)
@@ -100,6 +106,7 @@ export function parseOptions(
         "latency-rates": { type: "string" },
         subscribers: { type: "string" },
         "original-subscribers": { type: "string" },
+        "fanout-topics": { type: "string" },
         "admin-clients": { type: "string" },
         quick: { type: "boolean", default: false },
         out: { type: "string" },
@@ -124,6 +131,12 @@ export function parseOptions(
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new UsageError(`unknown scenario "${s}"; choose from ${SCENARIOS.join(", ")}`);
     }
+  }
+  const fanoutTopics = values["fanout-topics"] ?? "narrow";
+  if (!isTopicSet(fanoutTopics)) {
+    throw new UsageError(
+      `unknown --fanout-topics "${fanoutTopics}"; choose from ${Object.keys(TOPIC_SETS).join(", ")}`,
+    );
   }
   const durationS = numbers(values.duration, "duration", [quick ? 3 : 60])[0] ?? 60;
   return {
@@ -153,6 +166,7 @@ export function parseOptions(
     adminClients: numbers(values["admin-clients"], "admin-clients", quick ? [2, 4] : [10, 50, 100]),
     adminIterations: quick ? 2 : 3,
     fanoutRate: quick ? 50 : 100,
+    fanoutTopics,
     loadProcesses: quick ? 1 : 2,
     drainS: quick ? 15 : 30,
     outDir: path.resolve(values.out ?? path.join(repoRoot, "bench", "results")),
@@ -163,3 +177,7 @@ export function parseOptions(
 }
 
 export { HELP };
+
+function isTopicSet(name: string): name is TopicSetName {
+  return Object.hasOwn(TOPIC_SETS, name);
+}

@@ -81,6 +81,8 @@ export const FanoutResult = z.object({
   ...Outcome,
   rate: z.number().positive(),
   topics: z.int().positive(),
+  /** bench-topics.ts TOPIC_SETS; results before it existed used "broad". */
+  topicSet: z.enum(["narrow", "broad"]).default("broad"),
   levels: z.array(FanoutLevel),
 });
 
@@ -184,9 +186,12 @@ export const RunResults = z.object({
     adminClients: z.array(z.number()),
     adminIterations: z.number(),
     fanoutRate: z.number(),
+    fanoutTopics: z.enum(["narrow", "broad"]).default("broad"),
     loadProcesses: z.number(),
     drainS: z.number(),
     topics: z.array(z.object({ slug: z.string(), rule: z.string() })),
+    /** The topics of the fan-out scenario. */
+    fanoutTopicList: z.array(z.object({ slug: z.string(), rule: z.string() })).optional(),
   }),
   machine: Machine,
   scenarios: z.object({

@@ -2,7 +2,7 @@
 // topics) at a modest rate: delivery latency, event-loop lag, memory.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
-import { BENCH_TOPICS } from "../lib/bench-topics.ts";
+import { TOPIC_SETS } from "../lib/bench-topics.ts";
 import { LoadFleet } from "../lib/load-fleet.ts";
 import { runPipelineStep } from "../lib/pipeline-step.ts";
 import { openFilesLimit, procStats } from "../lib/proc-stats.ts";
@@ -79,9 +79,10 @@ export async function fanout(
 ): Promise<Omit<z.infer<typeof FanoutResult>, "status" | "seconds">> {
   const { ctx, options } = env;
   const stack = await Stack.start(ctx, { prefix: newPrefix(ctx, "fan") });
+  const topics = TOPIC_SETS[options.fanoutTopics];
   const levels: Level[] = [];
   try {
-    await stack.createTopics();
+    await stack.createTopics(topics);
     await stack.startClassifier();
     const fdLimit = openFilesLimit();
     for (const subscribers of options.subscribers) {
@@ -104,7 +105,7 @@ export async function fanout(
         levels.push(
           await fanoutLevel(env, stack, {
             subscribers,
-            topics: BENCH_TOPICS.map((t) => t.slug),
+            topics: topics.map((t) => t.slug),
             rate: options.fanoutRate,
             name: `fan${subscribers}`,
           }),
@@ -120,5 +121,10 @@ export async function fanout(
   } finally {
     await stack.stop();
   }
-  return { rate: options.fanoutRate, topics: BENCH_TOPICS.length, levels };
+  return {
+    rate: options.fanoutRate,
+    topics: topics.length,
+    topicSet: options.fanoutTopics,
+    levels,
+  };
 }

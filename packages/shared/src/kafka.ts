@@ -86,6 +86,14 @@ export interface ConsumerOptions<T> {
    * private to one process, such as a catalogue follower's, so none is left behind.
    */
   deleteGroupOnStop?: boolean;
+  /**
+   * Commit offsets to the group (default true). False for groups private to
+   * one process that choose their own start (`startOffsets`): each commit is a
+   * round trip per partition batch, and a busy process waits for it before the
+   * next batch. The position after the last handled batch is then kept in
+   * memory, and a restarted consumer resumes there.
+   */
+  commitOffsets?: boolean;
   /** Called for each record sent to the dead-letter topic (e.g. to count it in metrics). */
   onDeadLetter?: (reason: DeadLetterReason) => void;
   /** Called when the kafkajs consumer crashed (it is restarted after a pause). */
@@ -446,13 +454,17 @@ export class KafkaClient {
     const deadLetters = await this.createProducer();
     const logger = this.#logger.child({ group: options.groupId });
     // Sought again after every join (a crash restart or rebalance forgets pending
-    // seeks) until the partition has delivered a batch from its new position.
+    // seeks) until the partition has delivered a batch from its new position;
+    // without commits, the position after each batch takes its place instead.
+    const commitOffsets = options.commitOffsets ?? true;
     const pendingSeeks = new Map(
       (options.startOffsets ?? []).map((s) => [`${s.partition}:${s.topic}`, s] as const),
     );
     const eachBatch = async (payload: EachBatchPayload) => {
       const { batch } = payload;
-      if (batch.messages.length > 0) pendingSeeks.delete(`${batch.partition}:${batch.topic}`);
+      if (batch.messages.length > 0 && commitOffsets) {
+        pendingSeeks.delete(`${batch.partition}:${batch.topic}`);
+      }
       const decoded: ConsumedRecord<T>[] = [];
       const rejected: { record: RawRecord; error: unknown }[] = [];
       for (const message of batch.messages) {
@@ -516,7 +528,12 @@ export class KafkaClient {
       }
       const last = batch.messages.at(-1);
       if (last) payload.resolveOffset(last.offset);
-      await payload.commitOffsetsIfNecessary();
+      if (commitOffsets) await payload.commitOffsetsIfNecessary();
+      else if (last) {
+        const { topic, partition } = batch;
+        const offset = (BigInt(last.offset) + 1n).toString();
+        pendingSeeks.set(`${partition}:${topic}`, { topic, partition, offset });
+      }
       await payload.heartbeat();
       crashes = 0;
       if (last) {
@@ -590,7 +607,7 @@ export class KafkaClient {
           topics: [...options.topics],
           fromBeginning: options.fromBeginning,
         });
-        await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+        await consumer.run({ eachBatchAutoResolve: false, autoCommit: commitOffsets, eachBatch });
       } catch (error) {
         await consumer.disconnect().catch(() => undefined);
         throw error;

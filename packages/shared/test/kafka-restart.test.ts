@@ -6,7 +6,13 @@
 // A second, raw kafkajs member is the only way to make the coordinator refuse
 // our consumer's protocol; the code under test still goes through the module.
 // eslint-disable-next-line no-restricted-imports
-import { Kafka, PartitionAssigners, logLevel, type PartitionAssigner } from "kafkajs";
+import {
+  Kafka,
+  KafkaJSNonRetriableError,
+  PartitionAssigners,
+  logLevel,
+  type PartitionAssigner,
+} from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   createKafkaClient,
@@ -108,6 +114,60 @@ describe("consumer crash restart", () => {
     });
     expect(restarts).toBeGreaterThanOrEqual(1);
     expect([...received].sort()).toEqual([...values].sort());
+    await client.deleteTopics([topic]);
+  }, 90_000);
+
+  it("resumes a consumer without commits where it was, after a crash", async () => {
+    const topic = uniqueName("restart-nocommit");
+    await client.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    const send = (from: number) =>
+      producer.send(
+        Array.from({ length: 10 }, (_, i) => ({
+          topic,
+          key: "k",
+          value: `value-${String(from + i)}`,
+        })),
+      );
+    await send(0);
+    const received: string[] = [];
+    let crashed = false;
+    let restarts = 0;
+    consumers.push(
+      await client.startConsumer({
+        groupId: uniqueName("nocommit-group"),
+        topics: [topic],
+        // Without a kept position, the restarted consumer (no commits) would read from 0 again.
+        fromBeginning: true,
+        commitOffsets: false,
+        deleteGroupOnStop: true,
+        decode: (raw) => raw.value?.toString() ?? "",
+        onBatch: async (records) => {
+          if (!crashed && records.some((r) => r.value === "value-10")) {
+            crashed = true;
+            // A client error is rethrown as it is: kafkajs gives up on the consumer.
+            throw new KafkaJSNonRetriableError("test crash");
+          }
+          received.push(...records.map((r) => r.value));
+        },
+        onRestart: () => {
+          restarts++;
+        },
+      }),
+    );
+    await waitFor(() => (received.length >= 10 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: "the first ten records",
+    });
+    await send(10);
+    await waitFor(() => (received.length >= 20 ? true : undefined), {
+      timeoutMs: 45_000,
+      what: "the restarted consumer to read the next ten",
+    });
+    await producer.disconnect();
+    expect(crashed).toBe(true);
+    expect(restarts).toBeGreaterThanOrEqual(1);
+    expect(received).toEqual(Array.from({ length: 20 }, (_, i) => `value-${String(i)}`));
     await client.deleteTopics([topic]);
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 // Every error a client sees carries `extensions.code` (docs/API.md, "Errors").
 // Ours are thrown as GraphQLErrors with a code; anything else that reaches a
-// client is an internal error, logged here and replaced by a bare message.
+// client is an internal error, logged and replaced by a bare message.
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "@tweetream/shared";
 import { TopicAdminError } from "../topics/index.ts";
@@ -78,25 +78,40 @@ export function fromTopicAdminError(error: unknown): unknown {
 const SUGGESTION = /\s*Did you mean .+\?$/;
 
 /**
+ * Logs an error a client is about to get, with the operation's logger: errors
+ * with a client code at debug (clients cause them, and at volume under
+ * attack), anything else at error with the original error.
+ */
+export function logGatewayError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  logger: Logger,
+): void {
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && CLIENT_CODES.has(code)) {
+    logger.debug({ code, path: formatted.path }, "GraphQL error returned");
+  } else {
+    logger.error({ err: original, path: formatted.path }, "GraphQL operation failed");
+  }
+}
+
+/**
  * Shapes an error for the client: errors with a client code keep their
- * message; anything else is logged and becomes INTERNAL_SERVER_ERROR without
- * details. In production, "Did you mean …?" hints (which leak the schema) go.
+ * message; anything else becomes INTERNAL_SERVER_ERROR without details (log it
+ * with `logGatewayError`). In production, "Did you mean …?" hints (which leak
+ * the schema) go.
  */
 export function formatGatewayError(
   formatted: GraphQLFormattedError,
-  original: unknown,
-  options: { production: boolean; logger: Logger },
+  options: { production: boolean },
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === "string" && CLIENT_CODES.has(code)) {
-    // At debug only: clients cause these, and at volume under attack.
-    options.logger.debug({ code, path: formatted.path }, "GraphQL error returned");
     const client = withoutHttp(formatted);
     return options.production
       ? { ...client, message: client.message.replace(SUGGESTION, "") }
       : client;
   }
-  options.logger.error({ err: original, path: formatted.path }, "GraphQL operation failed");
   const { message: _message, extensions, ...where } = formatted;
   const stacktrace = options.production ? undefined : extensions?.stacktrace;
   return {

@@ -2,7 +2,7 @@
 // graphql-ws over WebSocket, both at /graphql on the web server's port.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "@tweetream/shared";
@@ -10,12 +10,11 @@ import { AdminAuth, requireValidCredentials } from "./admin-auth.ts";
 import { clientAddress } from "./client-address.ts";
 import type { GatewayContext } from "./context.ts";
 import { createGraphQLCors } from "./cors.ts";
-import { formatGatewayError } from "./errors.ts";
+import { formatGatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import { createGraphQLHttpHandler } from "./http-handler.ts";
 import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
 import { MutationRateLimit } from "./mutation-rate-limit.ts";
-import { requestLogger } from "./request-logger.ts";
 import { createGatewaySchema } from "./schema.ts";
 import type { SharedExecutionStats } from "./shared-execution.ts";
 import { createGraphQLWsServer } from "./ws-server.ts";
@@ -59,6 +58,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const protection = createQueryProtection(limits, { production });
   const apolloLogger = logger.child({ component: "apollo" });
 
+  // Errors are logged here, with the request's logger (its `requestId`), since
+  // `formatError` gets no context. (An AsyncLocalStorage scope did this before:
+  // on Node 20 it puts a hook on every promise in the process, which cost the
+  // WebSocket fan-out several percent of its CPU.)
+  const errorLogging: ApolloServerPlugin<GatewayContext> = {
+    requestDidStart: () =>
+      Promise.resolve({
+        didEncounterErrors: ({ errors, contextValue }) => {
+          for (const error of errors) {
+            logGatewayError(error.toJSON(), unwrapResolverError(error), contextValue.logger);
+          }
+          return Promise.resolve();
+        },
+      }),
+  };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     ...protection.apollo,
@@ -68,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         stopGracePeriodMillis: options.drainTimeoutMs,
       }),
       ...protection.apollo.plugins,
+      errorLogging,
     ],
     nodeEnv: production ? "production" : "development",
     // The web server owns SIGINT/SIGTERM and stops Apollo itself, in order;
@@ -91,11 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         apolloLogger.error(message);
       },
     },
-    formatError: (formatted, error) =>
-      formatGatewayError(formatted, unwrapResolverError(error), {
-        production,
-        logger: requestLogger(logger),
-      }),
+    formatError: (formatted) => formatGatewayError(formatted, { production }),
   });
   await apollo.start();
 
@@ -105,9 +116,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
     context: (request, log) => {
-      const { admin } = requireValidCredentials(
-        auth.fromAuthorization(request.headers.authorization),
-      );
+      const credentials = auth.fromAuthorization(request.headers.authorization);
+      if (credentials.kind === "malformed" || credentials.kind === "wrong") {
+        // Apollo answers it without starting a request, so no plugin sees it.
+        log.debug({ credentials: credentials.kind }, "GraphQL request refused: bad credentials");
+      }
+      const { admin } = requireValidCredentials(credentials);
       const address = clientAddress(request, limits.clientIpHeader);
       return Promise.resolve({
         services,

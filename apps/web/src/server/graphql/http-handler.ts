@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { Logger } from "@tweetream/shared";
 import type { GatewayContext } from "./context.ts";
-import { withRequestLogger } from "./request-logger.ts";
 
 /** Thrown while reading a body; becomes a plain JSON error response. */
 class BodyError extends Error {
@@ -80,16 +79,13 @@ export interface GraphQLHttpHandlerOptions {
 
 /**
  * Serves GET and POST `/graphql` with Apollo Server; `logger` is the request's
- * own (with its `requestId`), current for everything the request logs.
+ * own (with its `requestId`), for the lines the handler itself logs.
  */
 export function createGraphQLHttpHandler(
   options: GraphQLHttpHandlerOptions,
 ): (request: IncomingMessage, response: ServerResponse, logger: Logger) => Promise<void> {
   const { apollo, maxBodyBytes } = options;
-  return (request, response, logger) =>
-    withRequestLogger(logger, () => serve(request, response, logger));
-
-  async function serve(request: IncomingMessage, response: ServerResponse, logger: Logger) {
+  return async function serve(request, response, logger) {
     try {
       const method = (request.method ?? "GET").toUpperCase();
       const body =
@@ -122,5 +118,5 @@ export function createGraphQLHttpHandler(
       logger.error({ err: error }, "GraphQL HTTP request failed");
       sendError(response, 500, "Internal server error");
     }
-  }
+  };
 }

@@ -20,8 +20,9 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "@tweetream/shared";
 import type { AdminAuth } from "./admin-auth.ts";
 import { clientAddress } from "./client-address.ts";
+import { coalesceWrites } from "./coalesce-writes.ts";
 import type { GatewayContext } from "./context.ts";
-import { formatGatewayError, gatewayError } from "./errors.ts";
+import { formatGatewayError, gatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import type { GraphQLLimits, QueryProtection } from "./limits.ts";
 import type { MutationRateLimit } from "./mutation-rate-limit.ts";
@@ -85,11 +86,11 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
     ...protection.validationRules,
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
-  const format = (error: GraphQLError, log: Logger): GraphQLFormattedError =>
-    formatGatewayError(error.toJSON(), error.originalError ?? error, {
-      production: options.production,
-      logger: log,
-    });
+  const format = (error: GraphQLError, log: Logger): GraphQLFormattedError => {
+    const formatted = error.toJSON();
+    logGatewayError(formatted, error.originalError ?? error, log);
+    return formatGatewayError(formatted, { production: options.production });
+  };
 
   const server = useServer<Record<string, unknown>, { admin: boolean }>(
     {
@@ -186,6 +187,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           ws.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, "Too many connections from this address");
           return;
         }
+        coalesceWrites(ws, socket);
         connectionLoggers.set(request, log);
         log.debug({ address }, "WebSocket opened");
         perAddress.set(address, count + 1);

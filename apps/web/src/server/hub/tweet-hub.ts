@@ -345,6 +345,8 @@ export class TweetHub {
       fromBeginning: true,
       deleteGroupOnStop: true,
       startOffsets,
+      // It starts where it chooses (startOffsets) and never reads a commit back.
+      commitOffsets: false,
       decode: jsonDecoder(ClassifiedPost),
       onDeadLetter: this.#onDeadLetter,
       onBatch: (records) => {
