@@ -85,7 +85,12 @@ function cpuLine(step: Step): string {
 /** Generated explanation of what limited a step, from its measurements. */
 function limitOf(step: Step, cores: number): string {
   const why: string[] = [];
-  if (step.missing > 0) why.push(`${num(step.missing)} deliveries missing after the drain time`);
+  if (step.missing > 0) {
+    const drops = step.slowSubscriberDrops;
+    why.push(
+      `${num(step.missing)} deliveries missing after the drain time${drops === null ? "" : ` (the web process dropped ${num(drops)} posts for subscribers that read too slowly, \`tweetream_web_subscriber_dropped_total\`)`}`,
+    );
+  }
   if (step.consumerLagSeconds >= 2) why.push(`classifier lag ${num(step.consumerLagSeconds, 2)} s`);
   if (step.achievedRate < 0.95 * step.targetRate) {
     why.push(`the source reached only ${num(step.achievedRate)} posts/s (Kafka back-pressure)`);

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LatencySummary } from "./histogram.ts";
 import type { LoadFleet } from "./load-fleet.ts";
+import { scrape, sumOf } from "./prometheus.ts";
 import { startSampler, round, type ProcessFigures, type Watched } from "./sampler.ts";
 import type { Stack } from "./system.ts";
 
@@ -32,6 +33,8 @@ export interface StepResult {
   processes: Record<string, ProcessFigures>;
   subscriptionErrors: number;
   firstError: string | null;
+  /** Posts the web process dropped for subscribers too slow to read them (null: not scraped). */
+  slowSubscriberDrops: number | null;
   /** Every post delivered, lag under 2 s, and the source kept the rate (≥ 95%). */
   sustained: boolean;
 }
@@ -63,6 +66,7 @@ export async function runPipelineStep(
     ...fleet.pids.map((pid, i) => ({ name: `load-${i}`, pid })),
     ...(options.extraWatched ?? []),
   ];
+  const dropsBefore = await slowSubscriberDrops(stack, options.watchWeb);
   const streamer = await stack.startStreamer(rate, limit);
   const sampler = startSampler([
     ...watched,
@@ -81,6 +85,7 @@ export async function runPipelineStep(
   const drainedAt = Date.now();
   const processes = await sampler.stop();
   await stack.stopStreamer();
+  const dropsAfter = await slowSubscriberDrops(stack, options.watchWeb);
 
   let expected = 0;
   let deliveries = 0;
@@ -119,6 +124,8 @@ export async function runPipelineStep(
     processes,
     subscriptionErrors: report.errors,
     firstError: report.firstError,
+    slowSubscriberDrops:
+      dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
     sustained:
       done.handled >= limit &&
       expected > 0 &&
@@ -126,4 +133,14 @@ export async function runPipelineStep(
       lagSeconds < 2 &&
       achievedRate >= 0.95 * rate,
   };
+}
+
+/** The web process's `tweetream_web_subscriber_dropped_total`, or null when it is not measured. */
+async function slowSubscriberDrops(
+  stack: Stack,
+  watchWeb: boolean | undefined,
+): Promise<number | null> {
+  if (watchWeb === false) return null;
+  const samples = await scrape(stack.web.port);
+  return samples ? sumOf(samples, "tweetream_web_subscriber_dropped_total") : null;
 }

@@ -39,6 +39,8 @@ const Step = z.object({
   processes: z.record(z.string(), ProcessFigures),
   subscriptionErrors: z.int().nonnegative(),
   firstError: z.string().nullable(),
+  /** Posts the web process dropped for subscribers too slow to read them (null: not scraped). */
+  slowSubscriberDrops: z.int().nonnegative().nullable().default(null),
   sustained: z.boolean(),
 });
 export type Step = z.infer<typeof Step>;
