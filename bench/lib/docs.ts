@@ -117,6 +117,34 @@ function limitOf(step: Step, cores: number): string {
   return `${why.length ? `${why.join("; ")}. ` : ""}${cpu}.${others}`;
 }
 
+/** Above this many cores of other work in any step, a run is not a reference run. */
+const QUIET_OTHER_CORES = 0.1;
+
+/**
+ * The most CPU (cores) that processes outside the run used during any step of
+ * scenarios 1–3 that sampled every process of the run, the broker included
+ * (5a leaves the idle web process unsampled).
+ */
+function mostOtherWork(results: RunResults): number | undefined {
+  const s = results.scenarios;
+  const steps = [
+    ...(s.throughput?.steps ?? []),
+    ...(s.latency?.steps ?? []),
+    ...(s.fanout?.levels ?? []).map((l) => l.step),
+  ];
+  let most: number | undefined;
+  for (const step of steps) {
+    if (step?.processes.broker === undefined) continue;
+    const machine = step.processes.machine?.cpuCores;
+    if (machine === undefined) continue;
+    const measured = Object.entries(step.processes)
+      .filter(([name]) => name !== "machine")
+      .reduce((sum, [, p]) => sum + p.cpuCores, 0);
+    most = Math.max(most ?? 0, machine - measured);
+  }
+  return most;
+}
+
 async function chart(chartDir: string, name: string, svg: Promise<string>): Promise<string> {
   fs.mkdirSync(chartDir, { recursive: true });
   fs.writeFileSync(path.join(chartDir, name), await svg);
@@ -192,10 +220,15 @@ export async function writeDocs(
       "> **Smoke run (`--quick`)**: tiny counts and a few seconds per step; the figures only show that the harness works. Run without `--quick` for real figures.",
     );
   }
+  const other = mostOtherWork(results);
   push(
-    "> **Provisional**: every part (Kafka broker included), the load processes and the harness run on this one machine, which other work was using at the same time during this run (load average at the start: " +
-      m.loadAverageAtStart.join(", ") +
-      "). Treat the figures as a lower bound until the reference re-run on a quiet machine.",
+    other === undefined || other > QUIET_OTHER_CORES
+      ? "> **Provisional**: every part (Kafka broker included), the load processes and the harness run on this one machine, which other work was using at the same time during this run (" +
+          (other === undefined
+            ? `load average at the start: ${m.loadAverageAtStart.join(", ")}`
+            : `up to ${num(other, 2)} cores during a step`) +
+          "). Treat the figures as a lower bound until a run on a quiet machine."
+      : `> **Quiet machine**: every part (Kafka broker included), the load processes and the harness share this machine's ${String(m.cpus)} cores, but nothing else ran: other work took at most ${num(other, 2)} cores during any step.`,
   );
 
   push(

@@ -35,6 +35,7 @@ export async function latency(
           rate,
           durationS: options.durationS,
           drainS: options.drainS,
+          extraWatched: env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : [],
         });
         steps.push({ ...step, label });
         ctx.log(

@@ -54,22 +54,29 @@ describe("coalesceWrites", () => {
     expect(callbacks).toBe(frames.length);
   });
 
-  it("lets a sender go on at once below the buffer limit and waits for the write above it", async () => {
-    const { ws, received } = await connect();
+  it("writes at once and waits for the write once a socket holds the buffer limit", async () => {
+    const { ws, socket, received } = await connect();
     const frame = "x".repeat(1024);
-    const count = Math.ceil((SOCKET_BUFFER_LIMIT * 2) / frame.length);
-    let callbacks = 0;
-    for (let i = 0; i < count; i++) {
+    let sent = 0;
+    let early = 0;
+    while (socket.writableLength < SOCKET_BUFFER_LIMIT) {
+      sent++;
       ws.send(frame, () => {
-        callbacks++;
+        early++;
       });
     }
-    // Microtasks run, the turn has not ended: only frames queued below the limit are acknowledged.
+    expect(socket.writableCorked).toBe(1);
+    // Below the limit the sender may go on before any byte is written.
     await Promise.resolve();
-    await Promise.resolve();
-    expect(callbacks).toBeGreaterThan(0);
-    expect(callbacks).toBeLessThanOrEqual(SOCKET_BUFFER_LIMIT / frame.length + 1);
-    await expect.poll(() => callbacks).toBe(count);
-    await expect.poll(() => received.length).toBe(count);
+    expect(early).toBe(sent);
+    let late = false;
+    ws.send(frame, () => {
+      late = true;
+    });
+    // The limit was reached: flushed now, not at the end of the turn.
+    expect(socket.writableCorked).toBe(0);
+    expect(late).toBe(false);
+    await expect.poll(() => late).toBe(true);
+    await expect.poll(() => received.length).toBe(sent + 1);
   });
 });

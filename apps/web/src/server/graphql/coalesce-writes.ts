@@ -5,13 +5,14 @@
 //   frame of an operation, so a subscriber got at most one post per completed
 //   write, whatever was queued for it. The callback is now called as soon as the
 //   frame is queued while the socket holds less than `SOCKET_BUFFER_LIMIT`
-//   bytes; above it the real write callback is awaited, which is the
-//   back-pressure graphql-ws relies on (and a slow subscriber's posts then wait
-//   in its bounded hub queue, not in the socket).
+//   bytes; above it the buffered frames are written at once and the real write
+//   callback is awaited, which is the back-pressure graphql-ws relies on (a slow
+//   subscriber's posts then wait in its bounded hub queue, not in the socket).
 // - Every frame was its own `writev` system call (42% of the web process's CPU
 //   with 1,000 subscribers). The socket is now corked at the first frame of a
-//   turn of the event loop and uncorked in `setImmediate`, so all frames of one
-//   Kafka batch leave in one write. Frames and protocol are unchanged.
+//   turn of the event loop and uncorked in `setImmediate` (or as soon as it
+//   holds `SOCKET_BUFFER_LIMIT` bytes), so the frames of one Kafka batch leave
+//   in one write. Frames and protocol are unchanged.
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 
@@ -24,6 +25,7 @@ type SendCallback = (error?: Error) => void;
 export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
   let corked = false;
   const uncork = () => {
+    if (!corked) return;
     corked = false;
     socket.uncork();
   };
@@ -31,13 +33,21 @@ export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
   // `ws` has no hook before a frame is written, so `send` is wrapped on this
   // one instance; framing, errors and closing stay ws's own.
   ws.send = ((data: unknown, ...rest: unknown[]) => {
+    if (socket.writableLength >= SOCKET_BUFFER_LIMIT) {
+      // Enough is queued to be worth a system call now rather than at the end
+      // of the turn; waiting for the turn would let a busy subscriber send one
+      // frame per turn (its sender waits for each write from here on).
+      uncork();
+      send(data, ...rest);
+      return;
+    }
     if (!corked && !socket.destroyed) {
       corked = true;
       socket.cork();
       setImmediate(uncork);
     }
     const last = rest.at(-1);
-    if (typeof last !== "function" || socket.writableLength >= SOCKET_BUFFER_LIMIT) {
+    if (typeof last !== "function") {
       send(data, ...rest);
       return;
     }

@@ -6,6 +6,16 @@ import { PushIterator } from "./push-iterator.ts";
 import { topicStats } from "./topic-stats.ts";
 
 /** How often `topicStats` sends a fresh figure. */
+/**
+ * Posts one `tweetAdded` subscription may have waiting before the oldest is
+ * dropped. The hub hands a whole Kafka batch to every subscriber in one go, and
+ * at 6,000 posts/s one batch can hold more than 1,000 posts of a topic: with
+ * 1,000 here, 335 posts were dropped in 60 s (`npm run bench -- --scenario
+ * throughput --rates 6000`) although the reader kept up. The buffer holds
+ * references to post objects every subscriber shares.
+ */
+const TWEETS_BUFFERED_PER_SUBSCRIPTION = 10_000;
+
 export const STATS_INTERVAL_MS = 1000;
 
 const keep = (labels: readonly PostLabel[] | undefined) =>
@@ -19,6 +29,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       const wanted = labelFilter(labels);
       const matches = keep(wanted);
       const stream = new PushIterator<{ tweetAdded: HubItem }>({
+        maxBuffered: TWEETS_BUFFERED_PER_SUBSCRIPTION,
         onDrop: () => services.onSubscriberDropped?.("tweetAdded"),
       });
       // Subscribing and reading the missed posts happen in the same tick, so
