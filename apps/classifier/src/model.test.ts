@@ -35,6 +35,15 @@ describe("loadModel", () => {
     }
   });
 
+  it("never scores above 1, even where float32 calibration rounds up", async () => {
+    // A synthetic post (seed 1001, syn-1001-65759) that scored 1.0000001 and was dead-lettered.
+    const text =
+      "Arus balik di tol Jogja-Bawen terpantau pdt merayap, volume kendaraan naik 11% dibanding hari biasa. #infolalin #jogja";
+    const [prediction] = await model.classify([preprocess(text)]);
+    expect(prediction?.label).toBe("traffic");
+    expect(prediction?.score).toBe(1);
+  });
+
   it("returns nothing for no input and a prediction for an empty text", async () => {
     expect(await model.classify([])).toEqual([]);
     const [prediction] = await model.classify([""]);

@@ -169,7 +169,13 @@ export async function loadModel(dir: string = DEFAULT_MODEL_DIR): Promise<Model>
       const p0 = probabilities[post * 2] ?? 0;
       const p1 = probabilities[post * 2 + 1] ?? 0;
       // Ties go to the first label, as in scikit-learn's predict (argmax).
-      predictions.push(p0 >= p1 ? { label: first, score: p0 } : { label: second, score: p1 });
+      // Float32 calibration can round a certain post to one ulp above 1
+      // (1.0000001), which ClassifiedPost refuses: such a post was dead-lettered.
+      predictions.push(
+        p0 >= p1
+          ? { label: first, score: Math.min(1, p0) }
+          : { label: second, score: Math.min(1, p1) },
+      );
     }
   }
 
