@@ -98,7 +98,7 @@ function limitOf(step: Step, cores: number): string {
   const procs = Object.entries(step.processes)
     .filter(([name]) => name !== "machine")
     .sort((a, b) => b[1].cpuCores - a[1].cpuCores);
-  const total = procs.reduce((a, [, p]) => a + p.cpuCores, 0);
+  const total = measuredCores(step);
   const busiest = procs[0];
   const saturated = procs.filter(([, p]) => p.cpuCores >= 0.85).map(([n]) => n);
   const cpu =
@@ -115,6 +115,13 @@ function limitOf(step: Step, cores: number): string {
         (machine >= cores * 0.9 ? ": the processes under test were waiting for CPU." : ".")
       : "";
   return `${why.length ? `${why.join("; ")}. ` : ""}${cpu}.${others}`;
+}
+
+/** CPU (cores) of the processes a step sampled, the whole machine left out. */
+function measuredCores(step: Step): number {
+  return Object.entries(step.processes)
+    .filter(([name]) => name !== "machine")
+    .reduce((sum, [, p]) => sum + p.cpuCores, 0);
 }
 
 /** Above this many cores of other work in any step, a run is not a reference run. */
@@ -137,10 +144,7 @@ function mostOtherWork(results: RunResults): number | undefined {
     if (step?.processes.broker === undefined) continue;
     const machine = step.processes.machine?.cpuCores;
     if (machine === undefined) continue;
-    const measured = Object.entries(step.processes)
-      .filter(([name]) => name !== "machine")
-      .reduce((sum, [, p]) => sum + p.cpuCores, 0);
-    most = Math.max(most ?? 0, machine - measured);
+    most = Math.max(most ?? 0, machine - measuredCores(step));
   }
   return most;
 }
