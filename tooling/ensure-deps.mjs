@@ -1,8 +1,9 @@
 // Runs before `npm start` and `npm test` (npm's pre-scripts): installs the npm
 // dependencies with `npm ci` when node_modules is missing or older than
-// package-lock.json, so both commands work on a fresh clone.
+// package-lock.json or a patch in patches/ (applied by the postinstall), so both
+// commands work on a fresh clone.
 import { spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,8 +17,9 @@ const mtime = (file) => {
 };
 
 const installed = mtime("node_modules/.package-lock.json");
-const locked = mtime("package-lock.json");
-if (installed === undefined || (locked !== undefined && locked > installed)) {
+const patches = readdirSync(path.join(root, "patches")).map((name) => `patches/${name}`);
+const locked = Math.max(...["package-lock.json", ...patches].map((file) => mtime(file) ?? 0));
+if (installed === undefined || locked > installed) {
   process.stderr.write("[tweetream] installing npm dependencies (npm ci) ...\n");
   const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
     cwd: root,

@@ -26,7 +26,11 @@ const APPS = [
 ] as const;
 const rootPackage = () =>
   z
-    .object({ packageManager: z.string(), workspaces: z.array(z.string()) })
+    .object({
+      packageManager: z.string(),
+      workspaces: z.array(z.string()),
+      scripts: z.object({ postinstall: z.string() }),
+    })
     .parse(JSON.parse(readRepoFile("package.json")));
 const appPackage = z.object({ scripts: z.object({ start: z.string() }) });
 const args = (keyword: string, stage: string): string[] =>
@@ -133,6 +137,12 @@ describe("docker/Dockerfile", () => {
       }
     }
   });
+
+  it("copies patches/ before npm ci (the root postinstall applies them with patch-package)", () => {
+    expect(rootPackage().scripts.postinstall).toContain("patch-package");
+    expect(args("COPY", "toolchain")).toContain("patches ./patches");
+    expect(existsSync(path.join(repoRoot, "patches"))).toBe(true);
+  });
 });
 
 describe(".dockerignore", () => {
@@ -156,7 +166,13 @@ describe(".dockerignore", () => {
   });
 
   it("keeps in what the images run: the model, the migrations, the sources", () => {
-    for (const needed of ["apps/classifier/model", "prisma", "apps/web/src", "packages/text"]) {
+    for (const needed of [
+      "apps/classifier/model",
+      "prisma",
+      "patches",
+      "apps/web/src",
+      "packages/text",
+    ]) {
       expect(
         ignored.some((pattern) => needed === pattern || needed.startsWith(`${pattern}/`)),
       ).toBe(false);

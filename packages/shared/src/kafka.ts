@@ -167,10 +167,9 @@ const SESSION_TIMEOUT_MS = 10_000;
 const TOPIC_READY_TIMEOUT_MS = 30_000;
 /**
  * Producers and consumers refresh cluster metadata at most this long after the
- * last refresh (kafkajs: 5 min). kafkajs does not refresh it after a request
- * timeout, so against a frozen (SIGSTOP) leader it would retry that broker
- * until it thaws; with this, a retry picks up the new leader once the
- * controller has moved leadership (about 9 s after the freeze).
+ * last refresh (kafkajs: 5 min), so a moved leader is found even when no request
+ * failed. After a request timeout, patches/kafkajs+2.2.4.patch refreshes it at
+ * once, from a broker that still answers (docs/RELIABILITY.md, "The kafkajs patch").
  */
 const METADATA_MAX_AGE_MS = 5000;
 /** How long a topic's partition list is reused before asking the cluster again. */
