@@ -2,10 +2,7 @@
 // mode): with replication factor 3 and min ISR 2, acks=all writes keep working
 // while one node is SIGKILLed, nothing is lost or duplicated, the node comes
 // back on its data, and stopping the cluster leaves no JVM behind.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createKafkaClient,
@@ -23,10 +20,10 @@ import {
   stopCluster,
   type ClusterInfo,
 } from "./kafka/kafka.mjs";
+import { startOwnCluster, type OwnCluster } from "./kafka/own-cluster.ts";
 
 const nodeCount = 3;
-const savedClusterDir = process.env.KAFKA_CLUSTER_DIR;
-let clusterDir: string | undefined;
+let own: OwnCluster | undefined;
 
 // Silent: while a node is down kafkajs logs every failed attempt as an error (expected here).
 const logger = createLogger("cluster-test", "silent");
@@ -51,36 +48,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function portIsFree(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once("error", () => {
-      resolve(false);
-    });
-    server.listen(port, "127.0.0.1", () => {
-      server.close(() => {
-        resolve(true);
-      });
-    });
-  });
-}
-
-// 19792 unless a parallel run holds it: then the next block with all 2N ports free.
-async function freeBasePort(): Promise<number> {
-  for (let base = 19792; base < 19992; base += 2 * nodeCount) {
-    const ports = Array.from({ length: 2 * nodeCount }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
-  }
-  throw new Error("no free port block for the test cluster");
-}
-
 beforeAll(async () => {
-  // Own cluster dir (kafka.mjs reads it at call time) so this cluster never
-  // meets another run's; the jars come from the shared cache.
-  clusterDir = mkdtempSync(path.join(tmpdir(), "tweetream-cluster-"));
-  process.env.KAFKA_CLUSTER_DIR = clusterDir;
   const startedAt = Date.now();
-  cluster = await ensureCluster({ nodes: nodeCount, basePort: await freeBasePort(), log });
+  // 19792 unless a parallel run holds it: then the next block with all 2N ports free.
+  own = await startOwnCluster({ nodes: nodeCount, fromPort: 19792, log });
+  cluster = own.cluster;
   console.info(
     `${nodeCount}-node cluster started in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
   );
@@ -92,19 +64,9 @@ afterAll(async () => {
     await consumer?.stop();
     await client?.close();
   } finally {
-    if (clusterDir !== undefined) await removeCluster(clusterDir);
+    await own?.remove();
   }
 }, 60_000);
-
-async function removeCluster(dir: string): Promise<void> {
-  try {
-    await stopCluster({ log });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    if (savedClusterDir === undefined) delete process.env.KAFKA_CLUSTER_DIR;
-    else process.env.KAFKA_CLUSTER_DIR = savedClusterDir;
-  }
-}
 
 describe("local Kafka cluster", () => {
   it("starts N distinct nodes and reuses them on a second call", async () => {

@@ -1,10 +1,18 @@
 // `npm run faults`: the fault harness of issue #7 (docs/RELIABILITY.md). Starts
-// (or reuses) the local 3-broker cluster, runs each chosen scenario on a fresh
-// deployment and prints one line per scenario; exits 1 if any lost or repeated
-// a post, or did not recover.
+// (or reuses) the local 3-broker cluster, and a single broker of its own for
+// the single-broker scenario, runs each chosen scenario on a fresh deployment
+// and prints one line per scenario; exits 1 if any lost or repeated a post, or
+// did not recover.
 import { parseArgs } from "node:util";
 import { ensureCluster, stopCluster } from "../kafka/kafka.mjs";
-import { formatResult, runScenario, scenarios, type ScenarioResult } from "./scenario.ts";
+import { startOwnCluster } from "../kafka/own-cluster.ts";
+import {
+  formatResult,
+  runScenario,
+  scenarios,
+  type Scenario,
+  type ScenarioResult,
+} from "./scenario.ts";
 
 const usage = `Usage: npm run faults -- [options]
 
@@ -17,7 +25,8 @@ const usage = `Usage: npm run faults -- [options]
   --keep-cluster    leave the cluster running at the end (default: stop it if this run started it)
   --list            list the scenarios and exit
 
-The cluster uses KAFKA_CLUSTER_DIR and KAFKA_CLUSTER_BASE_PORT like \`npm run kafka cluster-start\`.`;
+The cluster uses KAFKA_CLUSTER_DIR and KAFKA_CLUSTER_BASE_PORT like \`npm run kafka cluster-start\`.
+broker-restart runs on a single broker of its own (a temporary directory, ports from 19892).`;
 
 const say = (message: string) => {
   process.stdout.write(`[faults] ${message}\n`);
@@ -61,25 +70,38 @@ async function main(): Promise<number> {
           return found;
         });
 
-  const cluster = await ensureCluster({ nodes: 3, log: say });
   const results: ScenarioResult[] = [];
-  try {
-    for (const scenario of chosen) {
-      const holdDefault = scenario.name === "broker-pause" ? 30 : 5;
-      const result = await runScenario(scenario, cluster.brokers, {
-        rate: number("rate", values.rate, 1, 1000),
-        warmSeconds: number("warm", values.warm, 1, 600),
-        holdSeconds: number("hold", values.hold ?? String(holdDefault), 0, 600),
-        afterSeconds: number("after", values.after, 1, 600),
-        drainSeconds: number("drain", values.drain, 5, 600),
-        replicationFactor: 3,
-        log: say,
-      });
-      results.push(result);
-      say(formatResult(result));
+  const run = async (scenario: Scenario, brokers: string, replicationFactor: number) => {
+    const holdDefault = scenario.name === "broker-pause" ? 30 : 5;
+    const result = await runScenario(scenario, brokers, {
+      rate: number("rate", values.rate, 1, 1000),
+      warmSeconds: number("warm", values.warm, 1, 600),
+      holdSeconds: number("hold", values.hold ?? String(holdDefault), 0, 600),
+      afterSeconds: number("after", values.after, 1, 600),
+      drainSeconds: number("drain", values.drain, 5, 600),
+      replicationFactor,
+      log: say,
+    });
+    results.push(result);
+    say(formatResult(result));
+  };
+  const onCluster = chosen.filter((s) => s.kafka !== "single");
+  if (onCluster.length > 0) {
+    const cluster = await ensureCluster({ nodes: 3, log: say });
+    try {
+      for (const scenario of onCluster) await run(scenario, cluster.brokers, 3);
+    } finally {
+      if (cluster.started && !values["keep-cluster"]) await stopCluster({ log: say });
     }
-  } finally {
-    if (cluster.started && !values["keep-cluster"]) await stopCluster({ log: say });
+  }
+  const onSingle = chosen.filter((s) => s.kafka === "single");
+  if (onSingle.length > 0) {
+    const single = await startOwnCluster({ nodes: 1, fromPort: 19892, log: say });
+    try {
+      for (const scenario of onSingle) await run(scenario, single.cluster.brokers, 1);
+    } finally {
+      await single.remove();
+    }
   }
   say("summary:");
   for (const result of results) say(formatResult(result));

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { topicNames } from "@tweetream/shared";
-import { killNode, pauseNode, resumeNode, startNode } from "../kafka/kafka.mjs";
+import { killNode, pauseNode, resumeNode, startNode, stopNode } from "../kafka/kafka.mjs";
 import { dataDir } from "./env.ts";
 import { readLedgers } from "./ledger.ts";
 import { Stack, type ServiceProcess } from "./stack.ts";
@@ -48,6 +48,12 @@ export interface Scenario {
   classifiers: number;
   /** Broker faults: the services must recover by themselves, none may be restarted. */
   brokerFault: boolean;
+  /**
+   * The Kafka the scenario runs on: the 3-node cluster, a single broker (while
+   * it is down nothing can flow, so recovery counts from the end of the
+   * fault), or either (process faults).
+   */
+  kafka: "cluster" | "single" | "any";
   inject: (context: FaultContext) => Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export const scenarios: Scenario[] = [
     webs: 1,
     classifiers: 1,
     brokerFault: false,
+    kafka: "any",
     inject: async ({ stack, restartAfterHold }) => {
       const classifier = stack.get("classifier-1");
       await classifier.kill9();
@@ -72,6 +79,7 @@ export const scenarios: Scenario[] = [
     webs: 1,
     classifiers: 2,
     brokerFault: false,
+    kafka: "any",
     inject: async ({ stack }) => {
       await stack.get("classifier-1").kill9();
     },
@@ -83,6 +91,7 @@ export const scenarios: Scenario[] = [
     webs: 1,
     classifiers: 1,
     brokerFault: false,
+    kafka: "any",
     inject: async ({ stack, restartAfterHold }) => {
       const streamer = stack.get("streamer-1");
       await streamer.kill9();
@@ -96,6 +105,7 @@ export const scenarios: Scenario[] = [
     webs: 2,
     classifiers: 1,
     brokerFault: false,
+    kafka: "any",
     inject: async ({ stack, restartAfterHold }) => {
       const web = stack.get("web-1");
       await web.kill9();
@@ -109,6 +119,7 @@ export const scenarios: Scenario[] = [
     webs: 1,
     classifiers: 1,
     brokerFault: true,
+    kafka: "cluster",
     inject: async ({ settings }) => {
       await killNode(2, { log: settings.log });
       await hold(settings);
@@ -121,10 +132,25 @@ export const scenarios: Scenario[] = [
     webs: 1,
     classifiers: 1,
     brokerFault: true,
+    kafka: "cluster",
     inject: async ({ settings }) => {
       await pauseNode(2, { log: settings.log });
       await hold(settings);
       await resumeNode(2, { log: settings.log });
+    },
+  },
+  {
+    name: "broker-restart",
+    description:
+      "stop the single broker (SIGTERM, as `npm run kafka stop`), start it again after the hold time",
+    webs: 1,
+    classifiers: 1,
+    brokerFault: true,
+    kafka: "single",
+    inject: async ({ settings }) => {
+      await stopNode(1, { log: settings.log });
+      await hold(settings);
+      await startNode(1, { log: settings.log });
     },
   },
 ];
@@ -142,10 +168,13 @@ export interface ScenarioResult {
   /** Deliveries of a post a subscriber had already received, over all subscribers. */
   duplicated: number;
   /**
-   * From the fault until every subscriber received a post that entered the
-   * pipeline after the fault; undefined if that never happened.
+   * From the fault (its start, or its end for a single broker) until every
+   * subscriber received a post that entered the pipeline after it; undefined
+   * if that never happened (see recoveryOf).
    */
   recoveryMs: number | undefined;
+  /** What recoveryMs counts from. */
+  recoveryFrom: "fault start" | "fault end";
   /** Records written more than once inside Kafka (at-least-once replays), per topic. */
   kafkaRepeats: { preprocessed: number; classified: number };
   /** Posts of the corpus that never reached the preprocessed topic. */
@@ -208,12 +237,13 @@ async function until(
 }
 
 /**
- * How long the fault disrupted delivery, over all subscribers: the later of
- * (a) the first delivery of a post that entered the pipeline after the fault
+ * How long the fault disrupted delivery after `faultAt` (its start, or its end
+ * when nothing could flow during it), over all subscribers: the later of
+ * (a) the first delivery of a post that entered the pipeline after `faultAt`
  * (flow restored: covers a dead streamer), and (b) the longest any post waited
- * after the fault began, i.e. received minus the later of its ingest time and
- * the fault (covers partitions stuck on a dead replica while others flow).
- * Undefined if some subscriber never received a post from after the fault.
+ * after `faultAt`, i.e. received minus the later of its ingest time and
+ * `faultAt` (covers partitions stuck on a dead replica while others flow).
+ * Undefined if some subscriber never received a post from after `faultAt`.
  */
 function recoveryOf(subscribers: readonly ResumingSubscriber[], faultAt: number) {
   let recovery = 0;
@@ -291,7 +321,8 @@ export async function runScenario(
         await service.start();
       },
     });
-    log(`${scenario.name}: fault over after ${((Date.now() - faultAt) / 1000).toFixed(1)}s`);
+    const faultEnd = Date.now();
+    log(`${scenario.name}: fault over after ${((faultEnd - faultAt) / 1000).toFixed(1)}s`);
 
     const delivered = () => Math.min(...subscribers.map((s) => s.ids().size));
     const complete = await until(
@@ -301,7 +332,8 @@ export async function runScenario(
     );
     if (!complete) log(`${scenario.name}: stopped waiting with ${String(delivered())} delivered`);
 
-    const recoveryMs = recoveryOf(subscribers, faultAt);
+    const recoveryFrom = scenario.kafka === "single" ? "fault end" : "fault start";
+    const recoveryMs = recoveryOf(subscribers, recoveryFrom === "fault end" ? faultEnd : faultAt);
     const names = topicNames(prefix);
     const ledgers = await readLedgers(brokers, prefix, [names.preprocessed, names.user(SLUG)]);
     const pre = ledgers.get(names.preprocessed);
@@ -317,6 +349,7 @@ export async function runScenario(
       lost,
       duplicated,
       recoveryMs,
+      recoveryFrom,
       kafkaRepeats: {
         preprocessed: (pre?.records ?? 0) - (pre?.ids.size ?? 0),
         classified: (classified?.records ?? 0) - (classified?.ids.size ?? 0),
@@ -343,7 +376,10 @@ export async function runScenario(
 
 /** The one-line summary of a result. */
 export function formatResult(r: ScenarioResult): string {
-  const recovery = r.recoveryMs === undefined ? "never" : `${(r.recoveryMs / 1000).toFixed(1)}s`;
+  const recovery =
+    r.recoveryMs === undefined
+      ? "never"
+      : `${(r.recoveryMs / 1000).toFixed(1)}s${r.recoveryFrom === "fault end" ? " after the fault" : ""}`;
   return (
     `${r.ok ? "PASS" : "FAIL"} ${r.name.padEnd(20)} produced=${String(r.produced)} delivered=${String(r.delivered)} ` +
     `lost=${String(r.lost)} duplicated=${String(r.duplicated)} recovery=${recovery} ` +
