@@ -150,7 +150,7 @@ export async function signalAndWait(
 }
 
 /** Waits for the exit (at most `timeoutMs`); returns it and the time since `since` (epoch ms). */
-export async function waitForExit(
+async function waitForExit(
   service: ServiceProcess,
   since: number,
   timeoutMs = 40_000,
