@@ -301,6 +301,29 @@ describe("dashboard", () => {
     await shot(feed, "feed-topic-deleted");
   }, 120_000);
 
+  it("refuses Server Function calls and form posts to its pages with 405, and still serves them", async () => {
+    // The dashboard has no Server Functions; these requests must never reach Next's action handler.
+    const attempts = [
+      fetch(`${base}/`, {
+        method: "POST",
+        headers: { "next-action": "x", accept: "text/x-component", "content-type": "text/plain" },
+        body: '["$F1"]',
+      }),
+      fetch(`${base}/admin`, { method: "POST", body: new FormData() }),
+      fetch(`${base}/`, { method: "PUT", body: "x" }),
+      fetch(`${base}/`, { method: "DELETE" }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET, HEAD");
+      expect(await response.text()).toBe("the dashboard answers GET and HEAD only\n");
+    }
+    const page = await fetch(`${base}/admin`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect((await fetch(`${base}/`, { method: "HEAD" })).status).toBe(200);
+  });
+
   it("ran every page above without a Content-Security-Policy violation", () => {
     expect(cspViolations).toEqual([]);
   });

@@ -25,6 +25,16 @@ export interface NextHandler {
   close(): Promise<void>;
 }
 
+/**
+ * The methods the dashboard answers. It defines no Server Functions (Server
+ * Actions), so nothing legitimate POSTs to a page; refusing every other method
+ * keeps requests away from Next's action handler, which deserializes the body
+ * of a POST carrying a `Next-Action` header or a form, and which React and
+ * Next.js advisories have found open to denial of service more than once.
+ * Dev mode keeps Next's own tooling routes (`/__nextjs...`, the error overlay).
+ */
+const PAGE_METHODS = ["GET", "HEAD"];
+
 /** The command that builds the dashboard for production. */
 export const BUILD_COMMAND = "npm run build -w @tweetream/web";
 
@@ -42,7 +52,15 @@ export async function createNextHandler(options: NextHandlerOptions): Promise<Ne
   }
   const app = await prepare(dir, options.dev);
   return {
-    handle: (request, response) => app.handle(request, response),
+    handle: (request, response) => {
+      const tooling = options.dev && request.url?.startsWith("/__nextjs") === true;
+      if (!PAGE_METHODS.includes(request.method ?? "") && !tooling) {
+        response.writeHead(405, { allow: PAGE_METHODS.join(", "), "content-type": "text/plain" });
+        response.end(`the dashboard answers ${PAGE_METHODS.join(" and ")} only\n`);
+        return Promise.resolve();
+      }
+      return app.handle(request, response);
+    },
     handleUpgrade(request, socket, head) {
       if (options.dev && app.upgrades.listenerCount("upgrade") > 0) {
         app.upgrades.emit("upgrade", request, socket, head);
