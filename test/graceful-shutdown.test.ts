@@ -243,19 +243,27 @@ describe("graceful shutdown", () => {
   });
 
   it("stops cleanly when SIGTERM arrives during start-up", async () => {
-    const { service } = await startClassifier();
-    // The catalogue follower has joined its group; the classifier is not ready yet.
-    await waitFor(() => logLine(service, "catalogue loaded from the control topic"), {
-      timeoutMs: 60_000,
-      intervalMs: 10,
-      what: "the classifier to be half-way through start-up",
-    }).catch((error: unknown) => {
-      throw withOutput(service, error);
-    });
-    const exit = await signalAndWait(service, "SIGTERM");
-    expect(exit, service.output()).toMatchObject({ code: 0, signal: null });
-    expect(logLine(service, "stopping")?.duringStartUp).toBe(true);
-    expect(logLine(service, "stopped")).toBeDefined();
-    expect((await kafka.describeGroup(groupId)).members).toEqual([]);
+    // The window between the catalogue follower joining its group and the
+    // classifier being ready is short (55-90 ms measured on a quiet machine), so
+    // a signal can land just after it; that stop must be clean too, and the next
+    // attempt tries again. (stopOnSignals's start-up path on its own is checked
+    // deterministically in packages/shared/test/lifecycle.test.ts.)
+    const duringStartUp: boolean[] = [];
+    for (let attempt = 0; attempt < 3 && !duringStartUp.includes(true); attempt++) {
+      const { service } = await startClassifier();
+      await waitFor(() => logLine(service, "catalogue loaded from the control topic"), {
+        timeoutMs: 60_000,
+        intervalMs: 5,
+        what: "the classifier to be half-way through start-up",
+      }).catch((error: unknown) => {
+        throw withOutput(service, error);
+      });
+      const exit = await signalAndWait(service, "SIGTERM");
+      expect(exit, service.output()).toMatchObject({ code: 0, signal: null });
+      expect(logLine(service, "stopped"), service.output()).toBeDefined();
+      expect((await kafka.describeGroup(groupId)).members).toEqual([]);
+      duringStartUp.push(logLine(service, "stopping")?.duringStartUp === true);
+    }
+    expect(duringStartUp, "no signal landed during start-up").toContain(true);
   });
 });
