@@ -60,8 +60,8 @@ function run(env: Record<string, string> = {}): Run {
   };
 }
 
-async function started(): Promise<Run> {
-  const service = run();
+async function started(env: Record<string, string> = {}): Promise<Run> {
+  const service = run(env);
   await service.waitForLog("waiting");
   service.say("started");
   await service.waitForLog("started");
@@ -100,10 +100,7 @@ describe("stopOnSignals", () => {
   });
 
   it("exits 1 when the stop takes longer than its timeout", async () => {
-    const service = run({ STOP_TIMEOUT_MS: "300" });
-    await service.waitForLog("waiting");
-    service.say("started");
-    await service.waitForLog("started");
+    const service = await started({ STOP_TIMEOUT_MS: "300" });
     service.child.kill("SIGTERM");
     expect(await service.exited).toEqual({ code: 1, signal: null });
     expect(service.messages()).toEqual([
