@@ -57,7 +57,7 @@ export const webEnvSchema = z
       .enum(["on", "off"])
       .default("on")
       .describe("on (serve the Next.js dashboard, the default) or off (API and health only)"),
-    WEB_HISTORY_PER_TOPIC: wholeNumber(1000, 1, 100_000, "recent posts kept in memory per topic"),
+    WEB_HISTORY_PER_TOPIC: wholeNumber(5000, 1, 100_000, "recent posts kept in memory per topic"),
     WEB_DRAIN_TIMEOUT_MS: wholeNumber(
       10_000,
       0,

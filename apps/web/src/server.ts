@@ -106,6 +106,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     logger,
     historyPerTopic: env.WEB_HISTORY_PER_TOPIC,
     onDelivered: metrics.delivered,
+    onTooSlow: metrics.subscriberTooSlow,
     onDuplicate: metrics.duplicate,
     onDeadLetter: (reason) => {
       metrics.deadLetters.inc({ reason });

@@ -45,6 +45,10 @@ export interface OutgoingRecord {
   key: string | null;
   value: string | Buffer | null;
   headers?: Record<string, string>;
+  /** The partition to write to (default: by key, as Kafka's default partitioner does). */
+  partition?: number;
+  /** The record's timestamp, epoch ms (default: when it is sent). */
+  timestamp?: number;
 }
 
 /** A topic to create if it does not exist. */
@@ -680,10 +684,12 @@ async function sendRecords(
     metadata.set(topic, await partitions(topic));
   }
   const byPartition = new Map<string, { topic: string; messages: Message[] }>();
-  for (const { topic, key, value, headers } of records) {
+  for (const { topic, key, value, headers, partition: chosen, timestamp } of records) {
     const message: Message = headers ? { key, value, headers } : { key, value };
+    if (timestamp !== undefined) message.timestamp = String(timestamp);
     // The partitioner the producer would use, applied here so each call has one partition.
-    const partition = partitioner({ topic, partitionMetadata: metadata.get(topic) ?? [], message });
+    const partition =
+      chosen ?? partitioner({ topic, partitionMetadata: metadata.get(topic) ?? [], message });
     const id = `${String(partition)} ${topic}`;
     let group = byPartition.get(id);
     if (!group) byPartition.set(id, (group = { topic, messages: [] }));

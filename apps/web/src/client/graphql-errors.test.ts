@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors } from "@apollo/client/errors";
 import { describe, expect, it } from "vitest";
-import { formErrors } from "./graphql-errors.ts";
+import { formErrors, tooSlowCursor } from "./graphql-errors.ts";
 
 describe("formErrors", () => {
   it("files errors under their field and flags refused tokens", () => {
@@ -31,5 +31,23 @@ describe("formErrors", () => {
     expect(formErrors(error).general).toEqual([
       { message: "odd", code: undefined, position: undefined },
     ]);
+  });
+});
+
+describe("tooSlowCursor", () => {
+  it("finds the cursor of SUBSCRIBER_TOO_SLOW, and nothing in other errors", () => {
+    const tooSlow = new CombinedGraphQLErrors({
+      data: null,
+      errors: [
+        { message: "behind", extensions: { code: "SUBSCRIBER_TOO_SLOW", cursor: "AgEBAAU" } },
+      ],
+    });
+    expect(tooSlowCursor(tooSlow)).toBe("AgEBAAU");
+    const other = new CombinedGraphQLErrors({
+      data: null,
+      errors: [{ message: "gone", extensions: { code: "NOT_FOUND", cursor: "AgEBAAU" } }],
+    });
+    expect(tooSlowCursor(other)).toBeUndefined();
+    expect(tooSlowCursor(new Error("socket closed"))).toBeUndefined();
   });
 });

@@ -48,3 +48,18 @@ export function formErrors(error: unknown): FormErrors {
   result.general.push({ message, code: undefined, position: undefined });
   return result;
 }
+
+const TooSlow = z.object({ code: z.literal("SUBSCRIBER_TOO_SLOW"), cursor: z.string().min(1) });
+
+/**
+ * The cursor to resume from when a subscription ended because its subscriber
+ * fell behind the server's history (`SUBSCRIBER_TOO_SLOW`), else undefined.
+ */
+export function tooSlowCursor(error: unknown): string | undefined {
+  if (!CombinedGraphQLErrors.is(error)) return undefined;
+  for (const graphqlError of error.errors) {
+    const parsed = TooSlow.safeParse(graphqlError.extensions ?? {});
+    if (parsed.success) return parsed.data.cursor;
+  }
+  return undefined;
+}

@@ -2,9 +2,12 @@
 // The live list of one topic's classified posts: recent history, then every
 // new post, newest on top. Pausing freezes the list and counts arrivals; after
 // a reconnect the subscription resumes after the last cursor seen, so nothing
-// is skipped (and replayed posts already shown are dropped by id).
+// is skipped (and replayed posts already shown are dropped by id). A feed that
+// fell behind the server's history (SUBSCRIBER_TOO_SLOW) resumes from the
+// cursor the server gives, and says that posts may be missing.
 import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { tooSlowCursor } from "./graphql-errors.ts";
 import { RECENT_TWEETS, TWEET_ADDED, type Label, type Tweet } from "./graphql-operations.ts";
 import { termsPattern } from "./highlight-text.ts";
 import { ruleTerms } from "./rule-terms.ts";
@@ -63,6 +66,8 @@ export function LiveFeed({
   const [heldCount, setHeldCount] = useState(0);
   const [ended, setEnded] = useState(false);
   const [after, setAfter] = useState<string | null | undefined>(undefined);
+  /** How often the feed fell behind the server's history and resumed. */
+  const [fellBehind, setFellBehind] = useState(0);
   const lastCursor = useRef<string | null>(null);
   // Read by the frame batcher, so set together with `paused`, not after render.
   const pausedRef = useRef(false);
@@ -124,6 +129,15 @@ export function LiveFeed({
           onComplete: () => {
             setEnded(true);
           },
+          onError: (failure) => {
+            const cursor = tooSlowCursor(failure);
+            if (cursor === undefined) return;
+            setFellBehind((count) => count + 1);
+            lastCursor.current = cursor;
+            // The same variables would not subscribe again by themselves.
+            if (cursor === after) subscription.restart();
+            else setAfter(cursor);
+          },
         },
   );
 
@@ -136,7 +150,8 @@ export function LiveFeed({
     setPaused(false);
   };
 
-  const error = history.error ?? subscription.error;
+  const fellBehindError = subscription.error && tooSlowCursor(subscription.error) !== undefined;
+  const error = history.error ?? (fellBehindError ? undefined : subscription.error);
   return (
     <section aria-labelledby="feed-heading" className="min-w-0">
       <div className="mb-3 flex flex-wrap items-center gap-2">
@@ -180,6 +195,16 @@ export function LiveFeed({
           className="mb-3 rounded-md bg-slate-200 px-3 py-2 text-sm dark:bg-slate-800"
         >
           This topic&apos;s feed has ended: the topic was deleted.
+        </p>
+      )}
+      {fellBehind > 0 && (
+        <p
+          role="status"
+          data-testid="feed-fell-behind"
+          className="mb-3 rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/60 dark:text-amber-100"
+        >
+          This page fell behind the live stream{fellBehind > 1 ? ` (${fellBehind} times)` : ""} and
+          caught up from the server&apos;s recent posts; posts older than those may be missing.
         </p>
       )}
       {error && (

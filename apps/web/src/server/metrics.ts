@@ -42,8 +42,13 @@ export function createWebMetrics(
   });
   const dropped = new Counter({
     name: "tweetream_web_subscriber_dropped_total",
-    help: "Values a slow subscriber never got: its buffer held 1,000 unread and the oldest was dropped, by subscription.",
+    help: "Values a slow topicsChanged subscriber never got: 1,000 changes were waiting for it and the oldest was dropped.",
     labelNames: ["subscription"] as const,
+    registers: [registry],
+  });
+  const tooSlow = new Counter({
+    name: "tweetream_web_subscriber_too_slow_total",
+    help: "tweetAdded subscriptions ended with SUBSCRIBER_TOO_SLOW: the subscriber fell behind the oldest post its topic's history keeps.",
     registers: [registry],
   });
   new Gauge({
@@ -71,6 +76,10 @@ export function createWebMetrics(
     /** For the gateway's `onSubscriberDropped`. */
     subscriberDropped: (subscription: DroppingSubscription) => {
       dropped.inc({ subscription });
+    },
+    /** For TweetHub's `onTooSlow`. */
+    subscriberTooSlow: () => {
+      tooSlow.inc();
     },
     /** For TweetHub's `onDuplicate`. */
     duplicate: (item: HubItem) => {

@@ -149,7 +149,9 @@ export type Subscription = {
   /**
    * Each new classified post of `topic` (optionally only these labels). With
    * `after` (a cursor), first replays the posts after it that are still in the
-   * server's history, so a reconnecting client misses nothing.
+   * server's history, so a reconnecting client misses nothing. A subscriber that
+   * falls behind the history gets an error with code SUBSCRIBER_TOO_SLOW and the
+   * `cursor` to resume from in its extensions.
    */
   tweetAdded: Tweet;
 };
@@ -222,7 +224,7 @@ export type Tweet = {
   classifiedAt: Scalars['Float']['output'];
   cleanText: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
-  /** Opaque position of this post in its topic's stream, for `tweets(after:)` and `tweetAdded(after:)`. */
+  /** Opaque Kafka position of this post in its topic (an offset per partition), for `tweets(after:)` and `tweetAdded(after:)`. */
   cursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** When the streamer took the post in (epoch milliseconds). */

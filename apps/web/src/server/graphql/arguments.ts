@@ -2,7 +2,7 @@
 import type { PostLabel } from "@tweetream/shared";
 import { SLUG_PATTERN } from "@tweetream/shared";
 import type { Label } from "../generated/graphql.ts";
-import { isValidCursor } from "../hub/index.ts";
+import { decodeCursor } from "../hub/index.ts";
 import { badUserInput, gatewayError } from "./errors.ts";
 import { postLabel } from "./labels.ts";
 import type { GatewayServices } from "./gateway-services.ts";
@@ -34,7 +34,15 @@ export function checkStatsWindow(window: number): number {
 /** The cursor, or undefined for none; throws BAD_USER_INPUT for one this server never issued. */
 export function checkCursor(after: string | null | undefined): string | undefined {
   if (after === null || after === undefined) return undefined;
-  if (!isValidCursor(after)) {
+  const { kind } = decodeCursor(after);
+  if (kind === "legacy") {
+    throw badUserInput(
+      "after",
+      "after is a cursor of the old format (a post's timestamp), which cannot say what was " +
+        "delivered; start again without after and use the new cursors (docs/API.md, Cursors)",
+    );
+  }
+  if (kind !== "position") {
     throw badUserInput("after", "after must be a cursor from a previous Tweet or page");
   }
   return after;

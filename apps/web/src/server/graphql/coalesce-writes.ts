@@ -6,8 +6,9 @@
 //   write, whatever was queued for it. The callback is now called as soon as the
 //   frame is queued while the socket holds less than `SOCKET_BUFFER_LIMIT`
 //   bytes; above it the buffered frames are written at once and the real write
-//   callback is awaited, which is the back-pressure graphql-ws relies on (a slow
-//   subscriber's posts then wait in its bounded hub queue, not in the socket).
+//   callback is awaited, which is the back-pressure graphql-ws relies on. (The
+//   frames of `tweetAdded`, written by ws-frames.ts, stop at the same limit: a
+//   slow subscriber's posts then wait in the topic's log, not in the socket.)
 // - Every frame was its own `writev` system call (42% of the web process's CPU
 //   with 1,000 subscribers). The socket is now corked at the first frame of a
 //   turn of the event loop and uncorked in `setImmediate` (or as soon as it

@@ -1,5 +1,6 @@
 import type { Logger } from "@tweetream/shared";
 import type { GatewayServices } from "./gateway-services.ts";
+import type { OperationSocket } from "./ws-frames.ts";
 
 /** Per-operation context: the services, who the caller is, and its logger and mutation budget. */
 export interface GatewayContext {
@@ -10,4 +11,6 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts one mutation against the caller's address; throws RATE_LIMITED over the limit. */
   consumeMutation: () => Promise<void>;
+  /** A WebSocket operation's socket, for the frames the gateway writes itself (ws-frames.ts). */
+  socket?: OperationSocket;
 }

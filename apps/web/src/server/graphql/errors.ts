@@ -14,7 +14,8 @@ export type GatewayErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "BAD_REQUEST"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "SUBSCRIBER_TOO_SLOW";
 
 /** Codes (ours and Apollo's) whose message is meant for the client. */
 const CLIENT_CODES: ReadonlySet<string> = new Set([
@@ -26,6 +27,7 @@ const CLIENT_CODES: ReadonlySet<string> = new Set([
   "FORBIDDEN",
   "BAD_REQUEST",
   "RATE_LIMITED",
+  "SUBSCRIBER_TOO_SLOW",
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "PERSISTED_QUERY_NOT_FOUND",
@@ -40,11 +42,11 @@ const HTTP_STATUS: Partial<Record<GatewayErrorCode, number>> = {
   FORBIDDEN: 403,
 };
 
-/** A GraphQL error with `extensions.code` (plus `field`/`position` when given). */
+/** A GraphQL error with `extensions.code` (plus `field`/`position`/`cursor` when given). */
 export function gatewayError(
   code: GatewayErrorCode,
   message: string,
-  details: { field?: string; position?: number } = {},
+  details: { field?: string; position?: number; cursor?: string } = {},
 ): GraphQLError {
   const status = HTTP_STATUS[code];
   return new GraphQLError(message, {

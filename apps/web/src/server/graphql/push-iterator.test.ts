@@ -60,14 +60,14 @@ describe("PushIterator", () => {
     const stream = new PushIterator<number>({
       maxBuffered: 3,
       onDrop: () => {
-        metrics.subscriberDropped("tweetAdded");
+        metrics.subscriberDropped("topicsChanged");
       },
     });
     const dropped = async () => {
       const metric = await registry
         .getSingleMetric("tweetream_web_subscriber_dropped_total")
         ?.get();
-      return metric?.values.find((v) => v.labels.subscription === "tweetAdded")?.value ?? 0;
+      return metric?.values.find((v) => v.labels.subscription === "topicsChanged")?.value ?? 0;
     };
     for (const n of [1, 2, 3]) stream.push(n);
     expect(await dropped()).toBe(0);
@@ -75,7 +75,7 @@ describe("PushIterator", () => {
     expect(stream.dropped).toBe(5);
     expect(await dropped()).toBe(5);
     expect(await registry.metrics()).toContain(
-      'tweetream_web_subscriber_dropped_total{subscription="tweetAdded"} 5',
+      'tweetream_web_subscriber_dropped_total{subscription="topicsChanged"} 5',
     );
     // A reader keeping up again stops the count.
     expect(await stream.next()).toEqual({ value: 6, done: false });

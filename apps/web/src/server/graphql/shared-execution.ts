@@ -6,8 +6,9 @@
 // every subscriber whose query selects the same fields. Arguments of the root
 // field (topic, labels, after) only decide which events a subscriber gets, so
 // they may differ; a query that uses variables anywhere else is executed per
-// subscriber, as usual. graphql-ws still writes each message itself, because
-// every message carries its subscriber's operation id.
+// subscriber, as usual. For `tweetAdded` the result is also serialised once
+// and written by the gateway itself (ws-frames.ts, tweet-feed.ts); the other
+// subscriptions' messages are written by graphql-ws.
 import {
   createSourceEventStream,
   execute,
@@ -20,6 +21,10 @@ import {
   type ExecutionResult,
   type FieldNode,
 } from "graphql";
+import type { HubItem } from "../hub/index.ts";
+import type { GatewayContext } from "./context.ts";
+import { TweetFeed } from "./tweet-feed.ts";
+import { frameSink, type OperationSocket } from "./ws-frames.ts";
 
 /** Counts for metrics and tests: events executed, and events served from the cache. */
 export interface SharedExecutionStats {
@@ -33,6 +38,8 @@ export interface SharedExecutionStats {
  */
 export function sharedSubscribe(stats: SharedExecutionStats) {
   const cache = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+  /** `next` payload bytes per post and selection. */
+  const payloads = new WeakMap<HubItem, Map<string, Buffer>>();
 
   return async (
     args: ExecutionArgs,
@@ -40,6 +47,39 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source;
     const key = sharedSelectionKey(args);
+    if (source instanceof TweetFeed) {
+      const socket = operationSocket(args);
+      if (!socket) throw new Error("tweetAdded is served over WebSocket only");
+      const serialise = (item: HubItem): Buffer => {
+        stats.executed++;
+        const result = execute({ ...args, rootValue: { tweetAdded: item } });
+        // Tweet's field resolvers are synchronous; a promise here is a bug.
+        if (result instanceof Promise) throw new Error("a Tweet's fields must resolve at once");
+        return Buffer.from(JSON.stringify(socket.payload(result)));
+      };
+      const render = (item: HubItem): Buffer => {
+        if (key === undefined) return serialise(item);
+        let bytes = payloads.get(item);
+        if (!bytes) {
+          bytes = new Map<string, Buffer>();
+          payloads.set(item, bytes);
+        }
+        const cached = bytes.get(key);
+        if (cached !== undefined) {
+          stats.shared++;
+          return cached;
+        }
+        const made = serialise(item);
+        bytes.set(key, made);
+        return made;
+      };
+      source.start(
+        frameSink(socket, render, () => {
+          source.resume();
+        }),
+      );
+      return source;
+    }
     const run = (event: unknown): ExecutionResult | Promise<ExecutionResult> => {
       stats.executed++;
       return execute({ ...args, rootValue: event });
@@ -81,6 +121,12 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
     };
     return mapped;
   };
+}
+
+/** The WebSocket operation's socket, which ws-server.ts puts in its context. */
+function operationSocket(args: ExecutionArgs): OperationSocket | undefined {
+  const context = args.contextValue as Partial<GatewayContext> | undefined;
+  return context?.socket;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -11,6 +11,8 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -78,6 +80,8 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   // which graphql-ws hands back to every hook as `ctx.extra.request`.
   const connectionLoggers = new WeakMap<IncomingMessage, Logger>();
   const connectionLogger = (request: IncomingMessage) => connectionLoggers.get(request) ?? logger;
+  // The TCP socket under each WebSocket, for the frames written by the gateway itself.
+  const tcpSockets = new WeakMap<WebSocket, Duplex>();
   const operationLogger = (request: IncomingMessage, operationId: string) =>
     connectionLogger(request).child({ operationId });
   const execution: SharedExecutionStats = { executed: 0, shared: 0 };
@@ -90,6 +94,20 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
     const formatted = error.toJSON();
     logGatewayError(formatted, error.originalError ?? error, log);
     return formatGatewayError(formatted, { production: options.production });
+  };
+  /** A `next` payload: errors formatted and logged, as every client must see them. */
+  const nextPayload = (result: ExecutionResult, log: Logger): FormattedExecutionResult => {
+    const { errors, ...data } = result;
+    if (!errors) return data;
+    return {
+      ...data,
+      errors: errors.map((error) =>
+        // Errors without an original are the request's own (e.g. variable coercion).
+        error.originalError || error.extensions.code !== undefined
+          ? format(error, log)
+          : format(withCode(error, "BAD_USER_INPUT"), log),
+      ),
+    };
   };
 
   const server = useServer<Record<string, unknown>, { admin: boolean }>(
@@ -134,11 +152,20 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
         const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
         const log = operationLogger(ctx.extra.request, id);
         log.debug({ operationName: payload.operationName }, "WebSocket operation started");
+        const tcp = tcpSockets.get(ctx.extra.socket);
         const contextValue: GatewayContext = {
           services,
           admin: ctx.extra.admin === true,
           logger: log,
           consumeMutation: () => options.mutationRateLimit.consume(address),
+          ...(tcp && {
+            socket: {
+              ws: ctx.extra.socket,
+              tcp,
+              id,
+              payload: (result: ExecutionResult) => nextPayload(result, log),
+            },
+          }),
         };
         return {
           schema,
@@ -150,16 +177,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
       },
       onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors) return;
-        const log = operationLogger(ctx.extra.request, id);
-        return {
-          ...result,
-          errors: result.errors.map((error) =>
-            // Errors without an original are the request's own (e.g. variable coercion).
-            error.originalError || error.extensions.code !== undefined
-              ? format(error, log)
-              : format(withCode(error, "BAD_USER_INPUT"), log),
-          ),
-        };
+        return nextPayload(result, operationLogger(ctx.extra.request, id));
       },
       onError: (ctx, id, _payload, errors) => {
         const log = operationLogger(ctx.extra.request, id);
@@ -188,6 +206,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           return;
         }
         coalesceWrites(ws, socket);
+        tcpSockets.set(ws, socket);
         connectionLoggers.set(request, log);
         log.debug({ address }, "WebSocket opened");
         perAddress.set(address, count + 1);

@@ -1,5 +1,6 @@
 // Test data for the hub's tests (not used by the server).
 import type { ClassifiedPost, PostLabel } from "@tweetream/shared";
+import type { HubEnd, HubItem, HubSubscription, TweetHub } from "./tweet-hub.ts";
 
 /** A valid classified post with id `id` and label `label`. */
 export function classifiedPost(
@@ -23,4 +24,18 @@ export function classifiedPost(
     model: { name: "traffic-nb", version: "1" },
     classifiedAt: 1_795_000_000_100,
   };
+}
+
+/**
+ * Subscribes to `slug` with a sink that is always ready: `onItem` for each
+ * item, `onEnd` at the end (the tests' stand-in for a socket that keeps up).
+ */
+export function listen(
+  hub: TweetHub,
+  slug: string,
+  onItem: (item: HubItem) => void,
+  onEnd: (reason: HubEnd) => void,
+  options: { after?: string; labels?: PostLabel[] } = {},
+): HubSubscription {
+  return hub.subscribe(slug, options, { ready: () => true, write: onItem, end: onEnd });
 }

@@ -1,2 +1,10 @@
-export { TweetHub, isValidCursor, type HubItem, type TweetHubOptions } from "./tweet-hub.ts";
+export {
+  TweetHub,
+  type HubEnd,
+  type HubItem,
+  type HubSink,
+  type HubSubscription,
+  type TweetHubOptions,
+} from "./tweet-hub.ts";
+export { decodeCursor } from "./cursor.ts";
 export type { MinuteBucket } from "./minute-stats.ts";

@@ -12,25 +12,62 @@ import {
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
 import { withKafkaAdmin } from "../topics/kafka-admin-lock.ts";
-import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.ts";
+import { covers, decodeCursor, dominates, encodeCursor, join, type Position } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
-import { TopicHistory } from "./topic-history.ts";
-
-export { isValidCursor } from "./cursor.ts";
+import { TopicLog } from "./topic-log.ts";
 
 /** One classified post of one topic, shared by every subscriber and page that shows it. */
 export interface HubItem {
   slug: string;
   post: ClassifiedPost;
+  /** Its Kafka partition and offset. */
+  partition: number;
+  offset: bigint;
+  /** This process's position right after the post: every record it had read, per partition. */
+  position: Position;
+  /** `position` as an opaque cursor. */
   cursor: string;
   /** Kafka record timestamp, epoch ms */
   timestamp: number;
 }
 
+/**
+ * Where a subscription's items go. The hub reads each subscriber's items
+ * from the topic's log itself, as long as `ready()` says the subscriber can
+ * take more; a subscriber that cannot waits at its position in the log (not
+ * in a queue) and calls its subscription's `resume()` once it can.
+ */
+export interface HubSink {
+  /** False while the subscriber cannot take another item now. */
+  ready(): boolean;
+  /** The subscriber's next item, in log order. */
+  write(item: HubItem): void;
+  /** The subscription is over (it gets no more calls). */
+  end(reason: HubEnd): void;
+}
+
+/**
+ * Why a subscription ended: its topic was removed (or the hub stopped), or
+ * the subscriber fell behind the oldest post the log keeps; `cursor` is then
+ * where it stands, to resume from with `after`.
+ */
+export type HubEnd = { kind: "closed" } | { kind: "tooSlow"; cursor: string };
+
+/** A subscriber's handle on its subscription. */
+export interface HubSubscription {
+  /** Reads on from the subscriber's position (call when `ready()` is true again). */
+  resume(): void;
+  /** Ends the subscription without calling `end`. Idempotent. */
+  close(): void;
+}
+
 export interface TweetHubOptions {
   kafka: KafkaClient;
   logger: Logger;
-  /** Items kept per topic for `history` and `since` (default 1000). */
+  /**
+   * Items kept per topic (default 5000): the `tweets` history, and how far a
+   * subscriber may fall behind before it is told it is too slow.
+   */
   historyPerTopic?: number;
   /** Minutes of per-minute stats kept per topic (default 1440). */
   statsWindowMinutes?: number;
@@ -40,6 +77,8 @@ export interface TweetHubOptions {
   warmUpTimeoutMs?: number;
   /** Called once per live item after it was handed to its subscribers (metrics). */
   onDelivered?: (item: HubItem, subscribers: number) => void;
+  /** Called for each subscription ended because it fell behind the log (metrics). */
+  onTooSlow?: () => void;
   /** Called for each record the hub's consumer dead-letters (metrics). */
   onDeadLetter?: (reason: DeadLetterReason) => void;
   /**
@@ -51,21 +90,40 @@ export interface TweetHubOptions {
   onDuplicate?: (item: HubItem) => void;
 }
 
-interface Subscriber {
-  onItem: (item: HubItem) => void;
-  onEnd: () => void;
+/** A subscriber: a position in its topic's log, and where its items go. */
+interface Reader {
+  state: TopicState;
+  /** Sequence number of the next item of the log to look at. */
+  seq: number;
+  labels: ReadonlySet<PostLabel> | undefined;
+  /**
+   * What the subscriber had before it subscribed (its `after`, or the log's
+   * position then), until the log's own positions cover it: items it covers
+   * are skipped, and it is joined into the cursors the subscriber gets.
+   */
+  floor: Position | undefined;
+  /** The last item passed (delivered or filtered out). */
+  last: HubItem | undefined;
+  sink: HubSink;
+  closed: boolean;
 }
 
 interface TopicState {
   slug: string;
   topic: string;
-  history: TopicHistory<HubItem>;
+  log: TopicLog<HubItem>;
   stats: MinuteStats;
-  subscribers: Set<Subscriber>;
+  readers: Set<Reader>;
   /** Per partition, the next offset to take: where a restarted consumer resumes. */
   next: Map<number, bigint>;
   /** Per partition, the end offset at warm-up: records before it are read back, not live. */
   liveFrom: Map<number, bigint>;
+  /**
+   * Per partition, the first offset read back at warm-up that goes into the
+   * log (older ones only count in stats): an even share of the log each, so
+   * that reading one partition back after another cannot evict a whole one.
+   */
+  logFrom: Map<number, bigint>;
   /** True once its warm-up positions are known and a consumer reads it. */
   consumed: boolean;
 }
@@ -93,6 +151,7 @@ export class TweetHub {
   readonly #states = new Map<string, TopicState>();
   #subscriberCount = 0;
   readonly #onDelivered: TweetHubOptions["onDelivered"];
+  readonly #onTooSlow: TweetHubOptions["onTooSlow"];
   readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
   readonly #onDuplicate: TweetHubOptions["onDuplicate"];
   /** `<slug> <post id>` of the posts taken lately. */
@@ -114,7 +173,7 @@ export class TweetHub {
   constructor(options: TweetHubOptions) {
     this.#kafka = options.kafka;
     this.#logger = options.logger.child({ component: "tweet-hub" });
-    this.#historyPerTopic = positiveInteger("historyPerTopic", options.historyPerTopic ?? 1000);
+    this.#historyPerTopic = positiveInteger("historyPerTopic", options.historyPerTopic ?? 5000);
     this.#statsWindowMinutes = positiveInteger(
       "statsWindowMinutes",
       options.statsWindowMinutes ?? 1440,
@@ -125,6 +184,7 @@ export class TweetHub {
     );
     this.#warmUpTimeoutMs = positiveInteger("warmUpTimeoutMs", options.warmUpTimeoutMs ?? 60_000);
     this.#onDelivered = options.onDelivered;
+    this.#onTooSlow = options.onTooSlow;
     this.#onDeadLetter = options.onDeadLetter;
     this.#onDuplicate = options.onDuplicate;
     this.#seen = new LRUCache({
@@ -191,47 +251,62 @@ export class TweetHub {
   }
 
   /**
-   * Live items of one topic; returns an unsubscribe function. The post is
-   * decoded once and the same HubItem object is handed to every subscriber.
-   * For a slug the hub does not follow, `onEnd` is called on a microtask.
+   * Subscribes to the items of one topic after `after` (a cursor), or after
+   * its newest item when there is none: first those the log still keeps, then
+   * live ones, each once and in log order, as fast as `sink.ready()` allows.
+   * Only `labels` are delivered (none or empty: all). For a slug the hub does
+   * not follow, `sink.end` is called on a microtask. Throws RangeError for a
+   * cursor that is not valid (check it with `isValidCursor` first).
    */
-  subscribe(slug: string, onItem: (item: HubItem) => void, onEnd: () => void): () => void {
-    const subscriber: Subscriber = { onItem, onEnd };
+  subscribe(
+    slug: string,
+    options: { after?: string | undefined; labels?: readonly PostLabel[] | undefined },
+    sink: HubSink,
+  ): HubSubscription {
+    const after = options.after === undefined ? undefined : parseCursor(options.after);
     const state = this.#states.get(slug);
     if (!state) {
       queueMicrotask(() => {
-        this.#end(subscriber);
+        this.#end(sink, { kind: "closed" });
       });
-      return () => undefined;
+      return { resume: () => undefined, close: () => undefined };
     }
-    state.subscribers.add(subscriber);
+    const floor = after ?? livePosition(state);
+    const reader: Reader = {
+      state,
+      seq: after ? state.log.firstAfter(after) : state.log.end,
+      labels: labelSet(options.labels),
+      floor,
+      last: undefined,
+      sink,
+      closed: false,
+    };
+    state.readers.add(reader);
     this.#subscriberCount++;
-    return () => {
-      if (state.subscribers.delete(subscriber)) this.#subscriberCount--;
+    this.#pump(reader);
+    return {
+      resume: () => {
+        this.#pump(reader);
+      },
+      close: () => {
+        this.#remove(reader);
+      },
     };
   }
 
   /**
-   * Newest first; `after` is a cursor from a previous page. No `labels` (or
-   * an empty list) means every label. Throws RangeError for an invalid cursor.
+   * Newest first; `after` is a cursor from a previous page (or a Tweet). No
+   * `labels` (or an empty list) means every label. Throws RangeError for an
+   * invalid cursor.
    */
   history(
     slug: string,
     options: { labels?: readonly PostLabel[]; first: number; after?: string },
   ): { items: HubItem[]; hasNextPage: boolean } {
-    const after = options.after === undefined ? undefined : parseCursor(options.after);
+    const before = options.after === undefined ? undefined : parseCursor(options.after);
     const state = this.#states.get(slug);
     if (!state) return { items: [], hasNextPage: false };
-    return state.history.page({ labels: labelSet(options.labels), first: options.first, after });
-  }
-
-  /**
-   * Items newer than `cursor`, oldest first (to resume a subscription without
-   * gaps), as far back as history goes. Throws RangeError for an invalid cursor.
-   */
-  since(slug: string, cursor: string, labels?: readonly PostLabel[]): HubItem[] {
-    const key = parseCursor(cursor);
-    return this.#states.get(slug)?.history.since(key, labelSet(labels)) ?? [];
+    return state.log.page({ labels: labelSet(options.labels), first: options.first, before });
   }
 
   /**
@@ -276,11 +351,12 @@ export class TweetHub {
     return {
       slug,
       topic,
-      history: new TopicHistory<HubItem>(this.#historyPerTopic),
+      log: new TopicLog<HubItem>(this.#historyPerTopic),
       stats: new MinuteStats(this.#statsWindowMinutes),
-      subscribers: new Set(),
+      readers: new Set(),
       next: new Map(),
       liveFrom: new Map(),
+      logFrom: new Map(),
       consumed: false,
     };
   }
@@ -379,9 +455,10 @@ export class TweetHub {
   }
 
   /**
-   * Chooses where each partition of a new topic starts: the last
-   * historyPerTopic records (history is then complete), or further back to
-   * cover the stats window, at most statsReadBackPerTopic records in all.
+   * Chooses where each partition of a new topic starts: its share of the last
+   * historyPerTopic records (the log then holds every partition's newest), or
+   * further back to cover the stats window, at most statsReadBackPerTopic
+   * records in all.
    * False if the topic cannot be read now: listed a moment ago, it may just
    * have been deleted, or be too new to have metadata (kafkajs then fails, or
    * throws a TypeError); it is left out and retried, the other topics go on.
@@ -393,6 +470,7 @@ export class TweetHub {
     } catch (error) {
       state.next.clear();
       state.liveFrom.clear();
+      state.logFrom.clear();
       this.#logger.debug({ err: error, topic: state.topic }, "could not read a topic's offsets");
       return false;
     }
@@ -408,21 +486,23 @@ export class TweetHub {
         BigInt(o.offset),
       ]),
     );
-    const history = BigInt(this.#historyPerTopic);
+    const share = BigInt(Math.ceil(this.#historyPerTopic / ranges.length));
     const budget = BigInt(
       Math.max(1, Math.floor(this.#statsReadBack / Math.max(1, ranges.length))),
     );
     for (const range of ranges) {
       const low = BigInt(range.low);
       const high = BigInt(range.high);
-      const historyStart = max(low, high - history);
+      const historyStart = max(low, high - share);
       const statsStart = max(low, inWindow.get(range.partition) ?? high, high - budget);
       state.next.set(range.partition, historyStart < statsStart ? historyStart : statsStart);
       state.liveFrom.set(range.partition, high);
+      state.logFrom.set(range.partition, historyStart);
     }
   }
 
   #take(topics: ReadonlyMap<string, TopicState>, records: ConsumedRecord<ClassifiedPost>[]): void {
+    const touched = new Set<TopicState>();
     for (const { raw, value: post } of records) {
       const state = topics.get(raw.topic);
       // A topic dropped (or dropped and added again) since this consumer started.
@@ -431,49 +511,107 @@ export class TweetHub {
       const next = state.next.get(raw.partition);
       if (next !== undefined && offset < next) continue;
       state.next.set(raw.partition, offset + 1n);
-      const key: CursorKey = { timestamp: raw.timestamp, partition: raw.partition, offset };
-      const item: HubItem = {
-        slug: state.slug,
-        post,
-        cursor: encodeCursor(key),
-        timestamp: raw.timestamp,
-      };
       // A classifier that dies after producing, before committing, labels its
       // batch again: the repeat is dropped here, so no subscriber, history
       // page or stat counts a post twice. Keyed by slug too: a post in two
       // topics is one item in each.
       const seenKey = `${state.slug} ${post.id}`;
-      if (this.#seen.has(seenKey)) {
+      const duplicate = this.#seen.has(seenKey);
+      const position: Position = { through: positionOf(state.next), own: raw.partition };
+      const item: HubItem = {
+        slug: state.slug,
+        post,
+        partition: raw.partition,
+        offset,
+        position,
+        cursor: encodeCursor(position),
+        timestamp: raw.timestamp,
+      };
+      if (duplicate) {
         this.#onDuplicate?.(item);
         continue;
       }
       this.#seen.set(seenKey, true);
       state.stats.add(raw.timestamp, post.label);
-      state.history.add(key, item);
+      if (offset < (state.logFrom.get(raw.partition) ?? 0n)) continue;
+      state.log.append(item);
+      touched.add(state);
+      // A batch may hold more posts of a topic than its log keeps: readers
+      // that keep up take them before they are evicted.
+      if (state.log.end % Math.ceil(state.log.capacity / 2) === 0) this.#pumpAll(state);
       const liveFrom = state.liveFrom.get(raw.partition);
-      if (liveFrom !== undefined && offset < liveFrom) continue;
-      for (const subscriber of state.subscribers) {
-        try {
-          subscriber.onItem(item);
-        } catch (error) {
-          this.#callbackFailed(error);
-        }
+      if (liveFrom === undefined || offset >= liveFrom) {
+        this.#onDelivered?.(item, state.readers.size);
       }
-      this.#onDelivered?.(item, state.subscribers.size);
     }
+    for (const state of touched) this.#pumpAll(state);
+  }
+
+  #pumpAll(state: TopicState): void {
+    for (const reader of state.readers) this.#pump(reader);
+  }
+
+  /** Hands a reader every item from its position on, while its sink is ready. */
+  #pump(reader: Reader): void {
+    const { log } = reader.state;
+    if (reader.closed) return;
+    if (reader.seq < log.start) {
+      this.#tooSlow(reader);
+      return;
+    }
+    try {
+      while (reader.seq < log.end && reader.sink.ready()) {
+        const item = log.at(reader.seq++);
+        if (!item) continue;
+        let delivered = item;
+        const { floor } = reader;
+        if (floor) {
+          if (covers(floor, item.partition, item.offset)) continue;
+          if (dominates(item.position, floor)) {
+            reader.floor = undefined;
+          } else {
+            // Partitions interleave differently on another process: the
+            // subscriber's cursor must not fall back below what it had.
+            const position = join(item.position, floor);
+            delivered = { ...item, position, cursor: encodeCursor(position) };
+          }
+        }
+        reader.last = delivered;
+        if (reader.labels && !reader.labels.has(item.post.label)) continue;
+        reader.sink.write(delivered);
+      }
+    } catch (error) {
+      this.#callbackFailed(error);
+    }
+  }
+
+  #tooSlow(reader: Reader): void {
+    const position = reader.last?.position ?? reader.floor;
+    this.#remove(reader);
+    this.#onTooSlow?.();
+    this.#end(reader.sink, {
+      kind: "tooSlow",
+      cursor: encodeCursor(position ?? { through: new Map() }),
+    });
+  }
+
+  #remove(reader: Reader): void {
+    if (reader.closed) return;
+    reader.closed = true;
+    if (reader.state.readers.delete(reader)) this.#subscriberCount--;
   }
 
   #drop(state: TopicState): void {
     this.#states.delete(state.slug);
-    const subscribers = [...state.subscribers];
-    state.subscribers.clear();
-    this.#subscriberCount -= subscribers.length;
-    for (const subscriber of subscribers) this.#end(subscriber);
+    for (const reader of [...state.readers]) {
+      this.#remove(reader);
+      this.#end(reader.sink, { kind: "closed" });
+    }
   }
 
-  #end(subscriber: Subscriber): void {
+  #end(sink: HubSink, reason: HubEnd): void {
     try {
-      subscriber.onEnd();
+      sink.end(reason);
     } catch (error) {
       this.#callbackFailed(error);
     }
@@ -529,10 +667,29 @@ function catchUpTracker(states: readonly TopicState[]): {
   };
 }
 
-function parseCursor(cursor: string): CursorKey {
-  const key = decodeCursor(cursor);
-  if (!key) throw new RangeError("invalid cursor");
-  return key;
+function parseCursor(cursor: string): Position {
+  const decoded = decodeCursor(cursor);
+  if (decoded.kind !== "position") throw new RangeError(`${decoded.kind} cursor`);
+  return decoded.position;
+}
+
+/** Per partition, the offset before `next` (partitions at 0 have nothing yet). */
+function positionOf(next: ReadonlyMap<number, bigint>): Map<number, bigint> {
+  const through = new Map<number, bigint>();
+  for (const [partition, offset] of next) if (offset > 0n) through.set(partition, offset - 1n);
+  return through;
+}
+
+/**
+ * Where a new subscriber without a cursor starts: after every record taken,
+ * and after those that are only being read back at warm-up.
+ */
+function livePosition(state: TopicState): Position {
+  const through = positionOf(state.next);
+  for (const [partition, end] of state.liveFrom) {
+    if (end - 1n > (through.get(partition) ?? -1n)) through.set(partition, end - 1n);
+  }
+  return { through };
 }
 
 function labelSet(labels: readonly PostLabel[] | undefined): ReadonlySet<PostLabel> | undefined {
