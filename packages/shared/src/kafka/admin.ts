@@ -1,5 +1,18 @@
 // Topic and offset operations, through the one kafkajs admin client of each
-// KafkaClient.
+// KafkaClient, run one at a time.
+//
+// Why one at a time: kafkajs' admin client (2.2.4) remembers every topic it has
+// looked at and refreshes their metadata before each operation (`targetTopics`
+// in cluster/index.js). Adding a topic to that list keeps a copy of the list
+// and puts the copy back when the refresh fails; `deleteTopics` removes the
+// topics it deleted. An operation that adds a topic while another deletes one
+// thus fails its refresh on the deleted topic and brings it back, and the
+// client then fails every later refresh: offsets, creations and deletions
+// alike, for good. Two deletions at once also fail each other (kafkajs retries
+// for ~25 s, sending the topic it already deleted again). So AdminQueue runs
+// the client's admin operations one after the other, and callers need no lock.
+// Not covered: a topic that another process deletes while this client
+// remembers it fails this client's refreshes the same way.
 import type { Admin, Kafka, PartitionMetadata } from "kafkajs";
 import { TweetreamError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -14,17 +27,33 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-/** A kafkajs admin client, connected on first use. */
-export class AdminConnection {
+/** A kafkajs admin client, connected on first use, that runs one operation at a time. */
+export class AdminQueue {
   readonly #kafka: Kafka;
   #admin: Promise<Admin> | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(kafka: Kafka) {
     this.#kafka = kafka;
   }
 
-  /** Runs `operation` with the admin client. */
-  async run<T>(operation: (admin: Admin) => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation` once every operation queued before it has settled (a
+   * failed one does not block the next). It gets the admin client, not the
+   * queue, so it cannot queue another operation and wait for itself.
+   */
+  run<T>(operation: (admin: Admin) => Promise<T>): Promise<T> {
+    const result = this.#tail.then(async () => operation(await this.#connected()));
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `operation` at once, beside the queue. Only for requests that name no
+   * topic (kafkajs then refreshes no topic list): a readiness check must not
+   * wait behind a topic deletion.
+   */
+  async runNow<T>(operation: (admin: Admin) => Promise<T>): Promise<T> {
     return operation(await this.#connected());
   }
 

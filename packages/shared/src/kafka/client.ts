@@ -2,7 +2,7 @@ import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
 import type { Logger } from "../logger.ts";
 import type { TopicNames } from "../topics.ts";
 import {
-  AdminConnection,
+  AdminQueue,
   describeGroup,
   deleteTopics,
   endOffsets,
@@ -38,13 +38,17 @@ const toPinoLevel = {
   [KafkaLogLevel.DEBUG]: "debug",
 } as const;
 
-/** One service's connection to Kafka: its producers, consumers and admin operations. */
+/**
+ * One service's connection to Kafka: its producers, consumers and admin
+ * operations. Admin operations run one at a time (see admin.ts for why), so
+ * callers may run them concurrently.
+ */
 export class KafkaClient {
   readonly #kafka: Kafka;
   readonly #logger: Logger;
   readonly #clientId: string;
   readonly #topics: TopicNames;
-  readonly #admin: AdminConnection;
+  readonly #admin: AdminQueue;
   readonly #partitions: PartitionCache;
   readonly #closers = new Set<() => Promise<void>>();
 
@@ -71,7 +75,7 @@ export class KafkaClient {
           if (pinoLevel !== "silent") kafkaLogger[pinoLevel]({ namespace, ...extra }, message);
         },
     });
-    this.#admin = new AdminConnection(this.#kafka);
+    this.#admin = new AdminQueue(this.#kafka);
     this.#partitions = new PartitionCache((topic) =>
       this.#admin.run((admin) => topicPartitions(admin, topic)),
     );
@@ -84,7 +88,7 @@ export class KafkaClient {
 
   /** Resolves when the cluster answers a metadata request; for readiness checks. */
   ping(): Promise<{ brokers: number; controller: number | null }> {
-    return this.#admin.run(async (admin) => {
+    return this.#admin.runNow(async (admin) => {
       const cluster = await admin.describeCluster();
       return { brokers: cluster.brokers.length, controller: cluster.controller };
     });
