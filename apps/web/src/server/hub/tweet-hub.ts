@@ -11,7 +11,6 @@ import {
   type DeadLetterReason,
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
-import { withKafkaAdmin } from "../topics/kafka-admin-lock.ts";
 import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
 import { TopicHistory } from "./topic-history.ts";
@@ -388,7 +387,7 @@ export class TweetHub {
    */
   async #warmUpPositions(state: TopicState): Promise<boolean> {
     try {
-      await withKafkaAdmin(this.#kafka, () => this.#readPositions(state));
+      await this.#readPositions(state);
       return true;
     } catch (error) {
       state.next.clear();
