@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["packages/shared/src/kafka.ts", "packages/shared/src/kafka/**"],
+    files: ["packages/shared/src/kafka/**"],
     rules: { "no-restricted-imports": "off" },
   },
   {

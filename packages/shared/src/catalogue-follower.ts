@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { KafkaClient } from "./kafka.ts";
+import type { KafkaClient } from "./kafka/index.ts";
 import type { Logger } from "./logger.ts";
 import type { DeadLetterReason } from "./messages/dead-letter.ts";
 import { decodeControlEvent, type ControlEvent, type TopicUpserted } from "./messages/control.ts";

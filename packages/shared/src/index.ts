@@ -2,7 +2,7 @@ export * from "./errors.ts";
 export * from "./env.ts";
 export * from "./logger.ts";
 export * from "./topics.ts";
-export * from "./kafka.ts";
+export * from "./kafka/index.ts";
 export * from "./catalogue-follower.ts";
 export * from "./lifecycle.ts";
 export * from "./health.ts";

@@ -1,6 +1,6 @@
 // Helpers for tests in every package (subpath export `@tweetream/shared/testing`).
 import { randomBytes } from "node:crypto";
-import type { OutgoingRecord } from "./kafka.ts";
+import type { OutgoingRecord } from "./kafka/index.ts";
 import { encodeMessage } from "./messages/codec.ts";
 import { TopicUpserted } from "./messages/control.ts";
 import type { TopicNames } from "./topics.ts";

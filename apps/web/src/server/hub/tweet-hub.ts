@@ -11,7 +11,6 @@ import {
   type DeadLetterReason,
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
-import { withKafkaAdmin } from "../topics/kafka-admin-lock.ts";
 import { covers, decodeCursor, dominates, encodeCursor, join, type Position } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
 import { TopicLog } from "./topic-log.ts";
@@ -465,7 +464,7 @@ export class TweetHub {
    */
   async #warmUpPositions(state: TopicState): Promise<boolean> {
     try {
-      await withKafkaAdmin(this.#kafka, () => this.#readPositions(state));
+      await this.#readPositions(state);
       return true;
     } catch (error) {
       state.next.clear();

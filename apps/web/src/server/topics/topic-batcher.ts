@@ -1,13 +1,8 @@
-// Why one Kafka admin operation at a time: kafkajs' admin client refreshes the
-// metadata of every topic it has looked at (the hub's offset queries add each
-// user topic) before each operation, and a topic deleted by one operation
-// fails every other operation's refresh until that deletion has finished. Two
-// deletions at once then fail each other (kafkajs retries for ~30 s, sending
-// again the topic it already deleted), and creations fail alongside; see
-// kafka-admin-lock.ts. Batching keeps that cheap: N concurrent creations are
-// one request and one wait for leaders instead of N.
+// Why batches: the KafkaClient runs its admin operations one at a time
+// (kafkajs' admin client breaks when a deletion runs beside other operations;
+// see packages/shared/src/kafka/admin.ts), so N concurrent creations would
+// wait for each other. Batched, they are one request and one wait for leaders.
 import type { KafkaClient, TopicSpec } from "@tweetream/shared";
-import { withKafkaAdmin } from "./kafka-admin-lock.ts";
 
 interface Waiter {
   resolve: () => void;
@@ -63,9 +58,7 @@ export class TopicBatcher {
         const batch = [...this.#creations.values()];
         this.#creations.clear();
         try {
-          await withKafkaAdmin(this.#kafka, () =>
-            this.#kafka.ensureTopics(batch.map((b) => b.spec)),
-          );
+          await this.#kafka.ensureTopics(batch.map((b) => b.spec));
           for (const b of batch) for (const w of b.waiters) w.resolve();
         } catch (error) {
           for (const b of batch) for (const w of b.waiters) w.reject(error);
@@ -82,7 +75,7 @@ export class TopicBatcher {
   async #deleteBatch(batch: ReadonlyMap<string, Waiter[]>): Promise<void> {
     let failure: unknown;
     try {
-      await withKafkaAdmin(this.#kafka, () => this.#kafka.deleteTopics([...batch.keys()]));
+      await this.#kafka.deleteTopics([...batch.keys()]);
       for (const waiters of batch.values()) for (const w of waiters) w.resolve();
       return;
     } catch (error) {
