@@ -14,6 +14,8 @@ const Latency = z.object({
 
 const ProcessFigures = z.object({
   cpuCores: z.number().nonnegative(),
+  /** CPU seconds over the step (absent in results from before it was recorded). */
+  cpuSeconds: z.number().nonnegative().optional(),
   rssMaxBytes: z.number().nonnegative(),
   rssEndBytes: z.number().nonnegative(),
   eventLoopP99MaxMs: z.number().nonnegative().optional(),
