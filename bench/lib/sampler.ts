@@ -121,3 +121,10 @@ export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** a ÷ b rounded to 2 decimals, or null when either is unknown or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a !== undefined && a !== null && b !== undefined && b !== null && b > 0
+    ? round(a / b, 2)
+    : null;
+}

@@ -8,6 +8,7 @@ import { runPipelineStep } from "../lib/pipeline-step.ts";
 import { openFilesLimit, procStats } from "../lib/proc-stats.ts";
 import { scrape, sumOf } from "../lib/prometheus.ts";
 import type { FanoutResult } from "../lib/results.ts";
+import type { Watched } from "../lib/sampler.ts";
 import { Stack, newPrefix } from "../lib/system.ts";
 import type { ScenarioEnv } from "./scenario.ts";
 
@@ -71,6 +72,8 @@ export async function fanoutLevel(
     rate: number;
     name: string;
     server?: FanoutServer;
+    /** More processes to sample, e.g. the idle server of a comparison. */
+    alsoWatched?: Watched[];
   },
 ): Promise<Level> {
   const { ctx } = env;
@@ -101,6 +104,7 @@ export async function fanoutLevel(
             extraWatched: [
               ...(isWeb ? [] : [{ name: server.name, pid: server.pid, metricsPort: server.port }]),
               ...(env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : []),
+              ...(options.alsoWatched ?? []),
             ],
           })
         : null;
