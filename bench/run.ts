@@ -21,6 +21,7 @@ import { latency } from "./scenarios/latency.ts";
 import { originalFanout } from "./scenarios/original-fanout.ts";
 import type { ScenarioEnv } from "./scenarios/scenario.ts";
 import { startup } from "./scenarios/startup.ts";
+import { stockFanout } from "./scenarios/stock-fanout.ts";
 import { throughput } from "./scenarios/throughput.ts";
 import { topicAdmin } from "./scenarios/topic-admin.ts";
 
@@ -100,6 +101,15 @@ async function runScenarios(env: ScenarioEnv): Promise<Scenarios> {
   if (want.has("original-fanout")) {
     results["original-fanout"] = await timed("original-fanout", () => originalFanout(env), {
       rate: options.fanoutRate,
+      levels: [],
+    });
+  }
+  if (want.has("stock-fanout")) {
+    results["stock-fanout"] = await timed("stock-fanout", () => stockFanout(env), {
+      rate: options.fanoutRate,
+      topics: TOPIC_SETS[options.fanoutTopics].length,
+      topicSet: options.fanoutTopics,
+      versions: {},
       levels: [],
     });
   }

@@ -129,8 +129,8 @@ const QUIET_OTHER_CORES = 0.1;
 
 /**
  * The most CPU (cores) that processes outside the run used during any step of
- * scenarios 1–3 that sampled every process of the run, the broker included
- * (5a leaves the idle web process unsampled).
+ * scenarios 1–3 and 8 that sampled every process of the run, the broker
+ * included (5a leaves the idle web process unsampled).
  */
 function mostOtherWork(results: RunResults): number | undefined {
   const s = results.scenarios;
@@ -138,6 +138,7 @@ function mostOtherWork(results: RunResults): number | undefined {
     ...(s.throughput?.steps ?? []),
     ...(s.latency?.steps ?? []),
     ...(s.fanout?.levels ?? []).map((l) => l.step),
+    ...(s["stock-fanout"]?.levels ?? []).flatMap((l) => [l.tweetream.step, l.stock.step]),
   ];
   let most: number | undefined;
   for (const step of steps) {
@@ -245,7 +246,7 @@ export async function writeDocs(
       "npm run bench -- --rates 1000,2000,4000 --duration 30 --subscribers 1000,5000",
       "```",
     ].join("\n"),
-    "Options: `--scenario` (startup, throughput, latency, fanout, original-fanout, topic-admin, classifier, original-classifier), `--duration` (seconds per step), `--rates` (throughput steps), `--latency-rates`, `--subscribers` (fan-out), `--fanout-topics` (`narrow`, the default, or `broad`: which topics fan-out subscribers follow), `--original-subscribers`, `--admin-clients`, `--quick`, `--out` (results folder, default `bench/results`), `--no-docs`, `--keep-logs` (keep the services' logs, printed at the end; always kept when a scenario fails), `--cpu-prof` (V8 CPU profiles of web, classifier and streamer, in the logs folder, for finding a bottleneck), `--docs-from <results.json>` (only regenerate this file and the charts from a results file).",
+    "Options: `--scenario` (startup, throughput, latency, fanout, original-fanout, stock-fanout, topic-admin, classifier, original-classifier), `--duration` (seconds per step), `--rates` (throughput steps), `--latency-rates`, `--subscribers` (fan-out; stock-fanout too when given, else 1,000, 5,000 and 10,000), `--fanout-topics` (`narrow`, the default, or `broad`: which topics fan-out and stock-fanout subscribers follow), `--original-subscribers`, `--admin-clients`, `--quick`, `--out` (results folder, default `bench/results`), `--no-docs`, `--keep-logs` (keep the services' logs, printed at the end; always kept when a scenario fails), `--cpu-prof` (V8 CPU profiles of web, classifier, streamer and the stock-fanout server, in the logs folder, for finding a bottleneck), `--docs-from <results.json>` (only regenerate this file and the charts from a results file).",
     "The harness starts a local Kafka broker (or uses `KAFKA_BROKERS`; `KAFKA_PORT`, `KAFKA_CONTROLLER_PORT` and `TWEETREAM_CACHE_DIR` as for `npm start`), then for each scenario a web server (production mode, dashboard off, `GRAPHQL_WS_MAX_CONNECTIONS_PER_IP=100000` and `GRAPHQL_MUTATION_RATE_LIMIT=100000` since all load comes from loopback), a classifier and a streamer with the synthetic source as separate processes (`node --import tsx apps/<app>/src/main.ts`), each scenario on its own Kafka topic prefix and SQLite catalogue. Subscribers are real `graphql-ws` WebSocket clients in separate load processes (`bench/load/load-process.ts`) connecting over loopback from several 127.0.x.y source addresses; they record ingest → receipt latency (the post's `ingestedAt`) in an HdrHistogram and count every post id per subscriber (missing and duplicate deliveries). CPU and memory come from `/proc` (and how busy the whole machine was, from `/proc/stat`), event-loop lag and consumer lag from the services' `/metrics`. A fan-out level needs one open file per subscriber in the web process: levels above the `ulimit -n` of the harness are recorded as not measured. Every process, Kafka topic and consumer group of the run is removed at the end, also on Ctrl-C.",
     `Four topics are created through the API, with rules chosen so that nearly every synthetic post matches one or more of them (a post is delivered to every topic it matches): ${results.settings.topics.map((t) => `\`${t.slug}\``).join(", ")}.`,
     results.settings.fanoutTopics === "narrow"
@@ -769,6 +770,103 @@ export async function writeDocs(
           )
         : `Failed: ${s.startup.reason ?? "?"}`,
     );
+  }
+
+  const sf = s["stock-fanout"];
+  if (sf) {
+    const v = (name: string) => sf.versions[name] ?? "?";
+    const lines = [
+      "## 8. Fan-out against the stock stack",
+      `What a user would build instead of Tweetream's web server, as the Apollo and graphql-ws docs teach it (\`bench/stock/stock-fanout-server.ts\`): graphql-ws's default execution (\`useServer({ schema }, wss)\`, so each post is executed and serialised once per subscriber), an in-memory graphql-subscriptions \`PubSub\` with one trigger per topic, and one kafkajs consumer per process publishing every post to it (graphql ${v("graphql")}, graphql-ws ${v("graphql-ws")}, graphql-subscriptions ${v("graphql-subscriptions")}, @graphql-tools/schema ${v("@graphql-tools/schema")}, kafkajs ${v("kafkajs")}). Both servers read the same classified stream of the same ${sf.topics} ${sf.topicSet} topics of section 3, at ${num(sf.rate)} posts/s for ${results.settings.durationS} s per step, from the same kind of load fleet with the same \`tweetAdded(topic)\` subscription; at each subscriber count Tweetream is measured first, then the stock server, while the other stays up idle (it still consumes every post; it is sampled as \`stock-idle\` or \`web-idle\`). "frames/s" counts deliveries (post × subscriber) over the step's ${results.settings.durationS} s; "CPU/frame" is the server process's CPU time (user + system, from /proc) from the start of the step's streamer until every subscriber had every post, divided by the frames delivered, so it includes the server's fixed costs (Kafka consumer, metrics), which dominate at small counts. The ratios are stock ÷ Tweetream.`,
+    ];
+    if (sf.status !== "ok") lines.push(`Failed: ${sf.reason ?? "?"}`);
+    if (sf.error) lines.push(`Stopped: ${sf.error.split("\n")[0] ?? ""}`);
+    if (sf.levels.length) {
+      const row = (
+        subscribers: number,
+        who: string,
+        side: (typeof sf.levels)[number]["stock"],
+        name: string,
+      ) => {
+        const figures = side.step?.processes[name];
+        return [
+          num(subscribers),
+          who,
+          num(side.connected),
+          ms(side.step?.latencyMs.p50),
+          ms(side.step?.latencyMs.p99),
+          side.step ? num(side.framesPerSecond) : "–",
+          num(side.step?.missing),
+          side.cpuUsPerFrame === null ? "–" : `${num(side.cpuUsPerFrame, 1)} µs`,
+          num(figures?.cpuCores, 2),
+          mib(figures?.rssMaxBytes),
+        ];
+      };
+      lines.push(
+        table(
+          [
+            "subscribers",
+            "server",
+            "connected",
+            "p50",
+            "p99",
+            "frames/s",
+            "missing",
+            "CPU/frame",
+            "server CPU",
+            "server RSS max",
+          ],
+          sf.levels.flatMap((l) => [
+            row(l.subscribers, "Tweetream", l.tweetream, "web"),
+            row(l.subscribers, "stock", l.stock, "stock"),
+          ]),
+        ),
+        table(
+          ["subscribers", "p99 ratio", "CPU/frame ratio"],
+          sf.levels.map((l) => [
+            num(l.subscribers),
+            num(l.ratios.p99, 2),
+            num(l.ratios.cpuPerFrame, 2),
+          ]),
+        ),
+        await addChart(
+          "stock-fanout-cpu.svg",
+          renderSvg(
+            groupedBarSpec({
+              title: "Server CPU per delivered frame: Tweetream vs the stock stack",
+              x: "subscribers",
+              xTitle: "subscribers",
+              y: "us",
+              yTitle: "CPU per frame (µs)",
+              series: "server",
+            }),
+            sf.levels.flatMap((l): Row[] => [
+              {
+                subscribers: String(l.subscribers),
+                us: l.tweetream.cpuUsPerFrame,
+                server: "Tweetream",
+              },
+              { subscribers: String(l.subscribers), us: l.stock.cpuUsPerFrame, server: "stock" },
+            ]),
+          ),
+        ),
+      );
+      const items: string[] = [];
+      for (const l of sf.levels) {
+        for (const [who, side] of [
+          ["Tweetream", l.tweetream],
+          ["stock", l.stock],
+        ] as const) {
+          const what = `- ${num(l.subscribers)} subscribers, ${who}`;
+          if (side.skipped) items.push(`${what}: not measured, ${side.skipped}.`);
+          if (side.error) items.push(`${what}: failed, ${side.error.split("\n")[0] ?? ""}`);
+          if (side.step) items.push(`${what}: ${limitOf(side.step, m.cpus)}`);
+        }
+      }
+      lines.push(items.join("\n"));
+    }
+    lines.push(leadNotes(existing, "stock-fanout"));
+    push(...lines);
   }
 
   push(

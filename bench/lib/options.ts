@@ -11,6 +11,7 @@ export const SCENARIOS = [
   "latency",
   "fanout",
   "original-fanout",
+  "stock-fanout",
   "topic-admin",
   // INTEGRATION POINT: scenarios 4 and 5b are written by another engineer and
   // run through scenarios/external.ts when their files exist (skipped otherwise).
@@ -33,6 +34,8 @@ export interface BenchOptions {
   subscribers: number[];
   /** Subscriber counts for the original design's fan-out comparison. */
   originalSubscribers: number[];
+  /** Subscriber counts for the stock stack's fan-out comparison (`--subscribers` when given). */
+  stockSubscribers: number[];
   /** Concurrent admin clients in the topic-admin scenario. */
   adminClients: number[];
   /** Create + delete pairs per admin client. */
@@ -49,7 +52,7 @@ export interface BenchOptions {
   docs: boolean;
   /** Keep the services' logs and catalogues (always kept when a scenario failed). */
   keepLogs: boolean;
-  /** Profile web, classifier and streamer (V8 --cpu-prof into the logs folder). */
+  /** V8 --cpu-prof of web, classifier, streamer and the stock server, into the logs folder. */
   cpuProf: boolean;
 }
 
@@ -59,17 +62,19 @@ const HELP = `Usage: npm run bench -- [options]
   --duration SECONDS      seconds per measured step (default 60; --quick 3)
   --rates N,N,...         throughput steps in posts/s (default 500,1000,2000,3000,4000,6000,8000)
   --latency-rates N,...   latency scenario rates (default 100,1000; 80% of the max is added)
-  --subscribers N,N,...   fan-out subscriber counts (default 1000,5000,10000,20000)
+  --subscribers N,N,...   fan-out subscriber counts (default 1000,5000,10000,20000), also
+                          those of stock-fanout when given (its default 1000,5000,10000)
   --original-subscribers N,...  original design's fan-out (default 100,500,1000)
-  --fanout-topics SET     topics fan-out subscribers follow: narrow (20 one-word topics,
-                          ~3% of posts each) or broad (the 4 topics of the other scenarios,
-                          ~62% each) (default narrow)
+  --fanout-topics SET     topics fan-out and stock-fanout subscribers follow: narrow (20
+                          one-word topics, ~3% of posts each) or broad (the 4 topics of the
+                          other scenarios, ~62% each) (default narrow)
   --admin-clients N,...   concurrent admins in topic-admin (default 10,50,100)
   --quick                 tiny smoke settings (seconds per scenario; for the test suite)
   --out DIR               where results are written (default bench/results)
   --no-docs               do not regenerate docs/BENCHMARKS.md
   --keep-logs             keep the services' logs (kept anyway when a scenario fails)
-  --cpu-prof              V8 CPU profiles of web, classifier and streamer (in the logs folder)
+  --cpu-prof              V8 CPU profiles of web, classifier, streamer and the stock-fanout
+                          server (in the logs folder)
   --docs-from FILE        only regenerate docs/BENCHMARKS.md from a results file, run nothing
   --help                  this text
 `;
@@ -157,6 +162,11 @@ export function parseOptions(
       values.subscribers,
       "subscribers",
       quick ? [10, 40] : [1000, 5000, 10000, 20000],
+    ),
+    stockSubscribers: numbers(
+      values.subscribers,
+      "subscribers",
+      quick ? [10] : [1000, 5000, 10000],
     ),
     originalSubscribers: numbers(
       values["original-subscribers"],

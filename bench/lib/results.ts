@@ -14,6 +14,8 @@ const Latency = z.object({
 
 const ProcessFigures = z.object({
   cpuCores: z.number().nonnegative(),
+  /** CPU seconds over the step (absent in results from before it was recorded). */
+  cpuSeconds: z.number().nonnegative().optional(),
   rssMaxBytes: z.number().nonnegative(),
   rssEndBytes: z.number().nonnegative(),
   eventLoopP99MaxMs: z.number().nonnegative().optional(),
@@ -113,6 +115,34 @@ export const OriginalFanoutResult = z.object({
   error: z.string().optional(),
 });
 
+/** One server's side of a stock-fanout level: its fan-out level and what a frame cost it. */
+const StockSide = FanoutLevel.extend({
+  /** Frames (post × subscriber) delivered per second of the step's duration. */
+  framesPerSecond: z.number().nonnegative(),
+  /** The server's CPU time over the step ÷ frames delivered, in µs (null: nothing delivered). */
+  cpuUsPerFrame: z.number().nonnegative().nullable(),
+});
+
+const StockLevel = z.object({
+  subscribers: z.int().nonnegative(),
+  tweetream: StockSide,
+  stock: StockSide,
+  /** stock ÷ Tweetream, for p99 latency and server CPU per delivered frame. */
+  ratios: z.object({ p99: z.number().nullable(), cpuPerFrame: z.number().nullable() }),
+});
+
+export const StockFanoutResult = z.object({
+  ...Outcome,
+  rate: z.number().positive(),
+  topics: z.int().nonnegative(),
+  topicSet: z.enum(["narrow", "broad"]),
+  /** Versions of the stock stack's packages (graphql, graphql-ws, graphql-subscriptions, ...). */
+  versions: z.record(z.string(), z.string()),
+  levels: z.array(StockLevel),
+  /** What stopped the levels after the last one measured. */
+  error: z.string().optional(),
+});
+
 const AdminOp = z.object({
   latencyMs: Latency,
   ok: z.int(),
@@ -185,6 +215,7 @@ export const RunResults = z.object({
     latencyRates: z.array(z.number()),
     subscribers: z.array(z.number()),
     originalSubscribers: z.array(z.number()),
+    stockSubscribers: z.array(z.number()).optional(),
     adminClients: z.array(z.number()),
     adminIterations: z.number(),
     fanoutRate: z.number(),
@@ -202,6 +233,7 @@ export const RunResults = z.object({
     latency: LatencyResult.optional(),
     fanout: FanoutResult.optional(),
     "original-fanout": OriginalFanoutResult.optional(),
+    "stock-fanout": StockFanoutResult.optional(),
     "topic-admin": TopicAdminResult.optional(),
     classifier: ExternalResult.optional(),
     "original-classifier": ExternalResult.optional(),

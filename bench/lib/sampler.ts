@@ -14,6 +14,8 @@ export interface Watched {
 export interface ProcessFigures {
   /** Mean CPU use over the interval, in cores (1 = one core busy). */
   cpuCores: number;
+  /** CPU time (user + system) it used over the interval, in seconds. */
+  cpuSeconds: number;
   rssMaxBytes: number;
   rssEndBytes: number;
   /** Highest p99 event-loop delay seen between two scrapes (prom-client resets it each scrape). */
@@ -91,6 +93,7 @@ export function startSampler(watched: readonly Watched[], intervalMs = 1000) {
         // Every process of the machine, ours and others': busy cores on average.
         out.machine = {
           cpuCores: round((machineEnd.busy - machineStart.busy) / seconds, 3),
+          cpuSeconds: round(machineEnd.busy - machineStart.busy, 2),
           rssMaxBytes: 0,
           rssEndBytes: 0,
         };
@@ -98,6 +101,7 @@ export function startSampler(watched: readonly Watched[], intervalMs = 1000) {
       for (const [name, t] of tracks) {
         out[name] = {
           cpuCores: round((t.lastCpu - t.startCpu) / seconds, 3),
+          cpuSeconds: round(t.lastCpu - t.startCpu, 2),
           rssMaxBytes: t.rssMax,
           rssEndBytes: t.rssEnd,
           ...(t.loop.length > 0 && {
@@ -116,4 +120,11 @@ export function startSampler(watched: readonly Watched[], intervalMs = 1000) {
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** a ÷ b rounded to 2 decimals, or null when either is unknown or b is 0. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a !== undefined && a !== null && b !== undefined && b !== null && b > 0
+    ? round(a / b, 2)
+    : null;
 }

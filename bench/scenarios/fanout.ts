@@ -8,6 +8,7 @@ import { runPipelineStep } from "../lib/pipeline-step.ts";
 import { openFilesLimit, procStats } from "../lib/proc-stats.ts";
 import { scrape, sumOf } from "../lib/prometheus.ts";
 import type { FanoutResult } from "../lib/results.ts";
+import type { Watched } from "../lib/sampler.ts";
 import { Stack, newPrefix } from "../lib/system.ts";
 import type { ScenarioEnv } from "./scenario.ts";
 
@@ -24,40 +25,93 @@ export async function waitForGauge(port: number, gauge: string, count: number, t
 }
 
 /**
- * Connects `subscribers` to `stack`'s web server over `topics` from a fresh
- * fleet, runs one step at `rate`, and closes them again.
+ * The server a fan-out level measures: Tweetream's web process, or a server
+ * it is compared with. Its WebSocket endpoint and /metrics share `port`.
+ */
+export interface FanoutServer {
+  /** Its figures' name in the step's processes (e.g. "web"). */
+  name: string;
+  pid: number;
+  port: number;
+  /** Its gauge of open subscriptions on /metrics. */
+  gauge: string;
+}
+
+/** The web server of `stack` as a fan-out server. */
+export function webServer(stack: Stack): FanoutServer {
+  return {
+    name: "web",
+    pid: stack.web.tracked.pid,
+    port: stack.web.port,
+    gauge: "tweetream_web_subscriptions",
+  };
+}
+
+/**
+ * Why a level of `subscribers` cannot be measured here, or undefined when it
+ * can: one server process holds a socket per subscriber, plus Kafka, files
+ * and the rest.
+ */
+export function openFilesShortfall(subscribers: number): string | undefined {
+  const fdLimit = openFilesLimit();
+  if (subscribers + 500 <= fdLimit) return undefined;
+  return `needs more than ${subscribers + 500} open files in the server process; the limit here is ${fdLimit} (ulimit -n)`;
+}
+
+/**
+ * Connects `subscribers` to `server` (default: `stack`'s web server) over
+ * `topics` from a fresh fleet, runs one step of `stack`'s pipeline at `rate`,
+ * and closes them again.
  */
 export async function fanoutLevel(
   env: ScenarioEnv,
   stack: Stack,
-  options: { subscribers: number; topics: readonly string[]; rate: number; name: string },
+  options: {
+    subscribers: number;
+    topics: readonly string[];
+    rate: number;
+    name: string;
+    server?: FanoutServer;
+    /** More processes to sample, e.g. the idle server of a comparison. */
+    alsoWatched?: Watched[];
+  },
 ): Promise<Level> {
   const { ctx } = env;
+  const server = options.server ?? webServer(stack);
+  const isWeb = server.pid === stack.web.tracked.pid;
+  const what = `fan-out ${options.subscribers} (${server.name})`;
   const fleet = LoadFleet.start(ctx, env.options.loadProcesses, options.name);
   try {
     const connect = await fleet.subscribe({
-      url: stack.wsUrl,
+      url: `ws://127.0.0.1:${server.port}/graphql`,
       topics: options.topics,
       total: options.subscribers,
-      metricsPort: stack.web.port,
+      metricsPort: server.port,
+      gauge: server.gauge,
       timeoutMs: 300_000,
     });
     ctx.log(
-      `fan-out ${options.subscribers}: ${connect.connected} connected in ${Math.round(connect.ms / 100) / 10}s (${connect.failed} failed${connect.firstError ? `: ${connect.firstError}` : ""})`,
+      `${what}: ${connect.connected} connected in ${Math.round(connect.ms / 100) / 10}s (${connect.failed} failed${connect.firstError ? `: ${connect.firstError}` : ""})`,
     );
-    const idleRssBytes = procStats(stack.web.tracked.pid)?.rssBytes ?? 0;
+    const idleRssBytes = procStats(server.pid)?.rssBytes ?? 0;
     const step =
       connect.connected > 0
         ? await runPipelineStep(stack, fleet, {
             rate: options.rate,
             durationS: env.options.durationS,
             drainS: env.options.drainS,
-            extraWatched: env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : [],
+            watchWeb: isWeb,
+            extraWatched: [
+              ...(isWeb ? [] : [{ name: server.name, pid: server.pid, metricsPort: server.port }]),
+              ...(env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : []),
+              ...(options.alsoWatched ?? []),
+            ],
           })
         : null;
     if (step) {
+      const figures = step.processes[server.name];
       ctx.log(
-        `fan-out ${options.subscribers}: p99 ${step.latencyMs.p99} ms, loop p99 max ${step.processes.web?.eventLoopP99MaxMs ?? "?"} ms, web RSS ${Math.round((step.processes.web?.rssMaxBytes ?? 0) / 2 ** 20)} MiB, missing ${step.missing}`,
+        `${what}: p99 ${step.latencyMs.p99} ms, loop p99 max ${figures?.eventLoopP99MaxMs ?? "?"} ms, ${server.name} RSS ${Math.round((figures?.rssMaxBytes ?? 0) / 2 ** 20)} MiB, ${server.name} CPU ${figures?.cpuSeconds ?? "?"} s, missing ${step.missing}`,
       );
     }
     return {
@@ -70,7 +124,7 @@ export async function fanoutLevel(
     };
   } finally {
     await fleet.close();
-    await waitForGauge(stack.web.port, "tweetream_web_subscriptions", 0, 60_000);
+    await waitForGauge(server.port, server.gauge, 0, 60_000);
   }
 }
 
@@ -84,7 +138,6 @@ export async function fanout(
   try {
     await stack.createTopics(topics);
     await stack.startClassifier();
-    const fdLimit = openFilesLimit();
     for (const subscribers of options.subscribers) {
       const empty = {
         subscribers,
@@ -94,9 +147,8 @@ export async function fanout(
         step: null,
         idleRssBytes: 0,
       };
-      // One web process holds a socket per subscriber, plus Kafka, files and the rest.
-      if (subscribers + 500 > fdLimit) {
-        const skipped = `needs more than ${subscribers + 500} open files in the web process; the limit here is ${fdLimit} (ulimit -n)`;
+      const skipped = openFilesShortfall(subscribers);
+      if (skipped) {
         ctx.log(`fan-out ${subscribers}: skipped, ${skipped}`);
         levels.push({ ...empty, skipped });
         continue;

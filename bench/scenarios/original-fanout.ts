@@ -13,15 +13,12 @@ import { procStats } from "../lib/proc-stats.ts";
 import { scrape, sumOf } from "../lib/prometheus.ts";
 import { spawnTracked, stopTracked, tailOf, isRunning } from "../lib/processes.ts";
 import type { OriginalFanoutResult } from "../lib/results.ts";
-import { round } from "../lib/sampler.ts";
+import { ratio, round } from "../lib/sampler.ts";
 import { Stack, freePort, newPrefix } from "../lib/system.ts";
 import { fanoutLevel } from "./fanout.ts";
 import type { ScenarioEnv } from "./scenario.ts";
 
 type Level = z.infer<typeof OriginalFanoutResult>["levels"][number];
-
-const ratio = (a: number | undefined, b: number | undefined) =>
-  a !== undefined && b !== undefined && b > 0 ? round(a / b, 2) : null;
 
 async function originalLevel(
   env: ScenarioEnv,
