@@ -88,7 +88,7 @@ function limitOf(step: Step, cores: number): string {
   if (step.missing > 0) {
     const drops = step.slowSubscriberDrops;
     why.push(
-      `${num(step.missing)} deliveries missing after the drain time${drops === null ? "" : ` (the web process dropped ${num(drops)} posts for subscribers that read too slowly, \`tweetream_web_subscriber_dropped_total\`)`}`,
+      `${num(step.missing)} deliveries missing after the drain time${drops === null ? "" : ` (the web process ended ${num(drops)} subscriptions that fell behind its history, \`tweetream_web_subscriber_too_slow_total\`)`}`,
     );
   }
   if (step.consumerLagSeconds >= 2) why.push(`classifier lag ${num(step.consumerLagSeconds, 2)} s`);

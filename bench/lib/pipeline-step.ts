@@ -33,7 +33,7 @@ export interface StepResult {
   processes: Record<string, ProcessFigures>;
   subscriptionErrors: number;
   firstError: string | null;
-  /** Posts the web process dropped for subscribers too slow to read them (null: not scraped). */
+  /** Subscriptions the web process ended as too slow (SUBSCRIBER_TOO_SLOW; null: not scraped). */
   slowSubscriberDrops: number | null;
   /** Every post delivered, lag under 2 s, and the source kept the rate (≥ 95%). */
   sustained: boolean;
@@ -135,12 +135,12 @@ export async function runPipelineStep(
   };
 }
 
-/** The web process's `tweetream_web_subscriber_dropped_total`, or null when it is not measured. */
+/** The web process's `tweetream_web_subscriber_too_slow_total`, or null when it is not measured. */
 async function slowSubscriberDrops(
   stack: Stack,
   watchWeb: boolean | undefined,
 ): Promise<number | null> {
   if (watchWeb === false) return null;
   const samples = await scrape(stack.web.port);
-  return samples ? sumOf(samples, "tweetream_web_subscriber_dropped_total") : null;
+  return samples ? sumOf(samples, "tweetream_web_subscriber_too_slow_total") : null;
 }

@@ -41,7 +41,7 @@ const Step = z.object({
   processes: z.record(z.string(), ProcessFigures),
   subscriptionErrors: z.int().nonnegative(),
   firstError: z.string().nullable(),
-  /** Posts the web process dropped for subscribers too slow to read them (null: not scraped). */
+  /** Subscriptions the web process ended as too slow (SUBSCRIBER_TOO_SLOW; before 2026-12: posts it dropped for them; null: not scraped). */
   slowSubscriberDrops: z.int().nonnegative().nullable().default(null),
   sustained: z.boolean(),
 });

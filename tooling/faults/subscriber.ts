@@ -66,6 +66,9 @@ export class ResumingSubscriber {
       // Reconnection is done here, so the new subscription carries the latest cursor.
       retryAttempts: 0,
       lazy: false,
+      // The subscription's own error handler sees the same failure and reconnects;
+      // graphql-ws would also print the whole CloseEvent.
+      onNonLazyError: () => undefined,
       on: {
         connected: () => {
           this.#failures = 0;
