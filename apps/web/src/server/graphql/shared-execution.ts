@@ -40,13 +40,24 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
   const cache = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
   /** `next` payload bytes per post and selection. */
   const payloads = new WeakMap<HubItem, Map<string, Buffer>>();
+  /** Selection keys per parsed document (the gateway reuses documents) and operation name. */
+  const keys = new WeakMap<object, Map<string | null | undefined, string | undefined>>();
+  const selectionKeyOf = (args: ExecutionArgs): string | undefined => {
+    let byName = keys.get(args.document);
+    if (!byName) {
+      byName = new Map();
+      keys.set(args.document, byName);
+    }
+    if (!byName.has(args.operationName)) byName.set(args.operationName, sharedSelectionKey(args));
+    return byName.get(args.operationName);
+  };
 
   return async (
     args: ExecutionArgs,
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source;
-    const key = sharedSelectionKey(args);
+    const key = selectionKeyOf(args);
     if (source instanceof TweetFeed) {
       const socket = operationSocket(args);
       if (!socket) throw new Error("tweetAdded is served over WebSocket only");

@@ -41,6 +41,9 @@ export class TweetFeed implements AsyncIterableIterator<never> {
       write: (item: HubItem) => {
         sink.write(item);
       },
+      flush: () => {
+        sink.flush?.();
+      },
       end: (reason) => {
         this.#finish(reason);
       },

@@ -18,6 +18,7 @@ import {
   type ValidationRule,
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
+import { LRUCache } from "lru-cache";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "@tweetream/shared";
 import type { AdminAuth } from "./admin-auth.ts";
@@ -74,7 +75,13 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 /** Starts graphql-ws on a `ws` server that only takes upgrades handed to it. */
 export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLWsServer {
   const { schema, services, auth, limits, protection, logger } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxBodyBytes,
+    // No compression: ws then writes each frame to the socket as it is sent,
+    // which the frames written by ws-frames.ts rely on for their order.
+    perMessageDeflate: false,
+  });
   const perAddress = new Map<string, number>();
   // Each socket's logger (with its `connectionId`), keyed by its upgrade request,
   // which graphql-ws hands back to every hook as `ctx.extra.request`.
@@ -85,6 +92,13 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
   const operationLogger = (request: IncomingMessage, operationId: string) =>
     connectionLogger(request).child({ operationId });
   const execution: SharedExecutionStats = { executed: 0, shared: 0 };
+  // Thousands of dashboards send the same few operations: each text is parsed
+  // and validated once, and its subscribers share one document (a parsed
+  // subscription is several KiB, which would be most of an idle subscriber).
+  const documents = new LRUCache<string, DocumentNode>({
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_document, query) => Math.max(1, query.length),
+  });
   const rules: readonly ValidationRule[] = [
     ...specifiedRules,
     ...protection.validationRules,
@@ -140,15 +154,18 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
             ),
           ];
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxLexicalTokens: protection.maxTokens });
-        } catch (error) {
-          if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
-          throw error;
+        let document = documents.get(payload.query);
+        if (!document) {
+          try {
+            document = parse(payload.query, { maxLexicalTokens: protection.maxTokens });
+          } catch (error) {
+            if (error instanceof GraphQLError) return [withCode(error, "GRAPHQL_PARSE_FAILED")];
+            throw error;
+          }
+          const errors = validate(schema, document, rules);
+          if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
+          documents.set(payload.query, document);
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
         const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
         const log = operationLogger(ctx.extra.request, id);
         log.debug({ operationName: payload.operationName }, "WebSocket operation started");

@@ -41,6 +41,8 @@ export interface HubSink {
   ready(): boolean;
   /** The subscriber's next item, in log order. */
   write(item: HubItem): void;
+  /** Called after each run of `write`s: a sink may hold what it was given until then. */
+  flush?(): void;
   /** The subscription is over (it gets no more calls). */
   end(reason: HubEnd): void;
 }
@@ -579,6 +581,7 @@ export class TweetHub {
         if (reader.labels && !reader.labels.has(item.post.label)) continue;
         reader.sink.write(delivered);
       }
+      reader.sink.flush?.();
     } catch (error) {
       this.#callbackFailed(error);
     }
