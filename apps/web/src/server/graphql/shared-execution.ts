@@ -68,22 +68,10 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
         if (result instanceof Promise) throw new Error("a Tweet's fields must resolve at once");
         return Buffer.from(JSON.stringify(socket.payload(result)));
       };
-      const render = (item: HubItem): Buffer => {
-        if (key === undefined) return serialise(item);
-        let bytes = payloads.get(item);
-        if (!bytes) {
-          bytes = new Map<string, Buffer>();
-          payloads.set(item, bytes);
-        }
-        const cached = bytes.get(key);
-        if (cached !== undefined) {
-          stats.shared++;
-          return cached;
-        }
-        const made = serialise(item);
-        bytes.set(key, made);
-        return made;
-      };
+      const render = (item: HubItem): Buffer =>
+        key === undefined
+          ? serialise(item)
+          : cachedFor(payloads, item, key, stats, () => serialise(item));
       source.start(
         frameSink(socket, render, () => {
           source.resume();
@@ -98,19 +86,7 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
     const resultFor = (event: unknown) => {
       const anchor = key === undefined ? undefined : anchorOf(event);
       if (key === undefined || anchor === undefined) return run(event);
-      let results = cache.get(anchor);
-      if (!results) {
-        results = new Map<string, ExecutionResult | Promise<ExecutionResult>>();
-        cache.set(anchor, results);
-      }
-      const cached = results.get(key);
-      if (cached !== undefined) {
-        stats.shared++;
-        return cached;
-      }
-      const result = run(event);
-      results.set(key, result);
-      return result;
+      return cachedFor(cache, anchor, key, stats, () => run(event));
     };
     const iterator = source[Symbol.asyncIterator]();
     // A plain iterator rather than an async generator: `return()` must reach
@@ -132,6 +108,29 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
     };
     return mapped;
   };
+}
+
+/** What `cache` holds for `anchor` and `key`, made once by `make` (later calls count as shared). */
+function cachedFor<K extends object, V>(
+  cache: WeakMap<K, Map<string, V>>,
+  anchor: K,
+  key: string,
+  stats: SharedExecutionStats,
+  make: () => V,
+): V {
+  let values = cache.get(anchor);
+  if (!values) {
+    values = new Map<string, V>();
+    cache.set(anchor, values);
+  }
+  const cached = values.get(key);
+  if (cached !== undefined) {
+    stats.shared++;
+    return cached;
+  }
+  const made = make();
+  values.set(key, made);
+  return made;
 }
 
 /** The WebSocket operation's socket, which ws-server.ts puts in its context. */

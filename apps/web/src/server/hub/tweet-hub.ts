@@ -257,7 +257,7 @@ export class TweetHub {
    * live ones, each once and in log order, as fast as `sink.ready()` allows.
    * Only `labels` are delivered (none or empty: all). For a slug the hub does
    * not follow, `sink.end` is called on a microtask. Throws RangeError for a
-   * cursor that is not valid (check it with `isValidCursor` first).
+   * cursor that is not valid (check it with `decodeCursor` first).
    */
   subscribe(
     slug: string,
