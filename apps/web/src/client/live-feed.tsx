@@ -68,6 +68,8 @@ export function LiveFeed({
   const [after, setAfter] = useState<string | null | undefined>(undefined);
   /** How often the feed fell behind the server's history and resumed. */
   const [fellBehind, setFellBehind] = useState(0);
+  // Apollo completes a subscription after its error: that is no deleted topic.
+  const failed = useRef(false);
   const lastCursor = useRef<string | null>(null);
   // Read by the frame batcher, so set together with `paused`, not after render.
   const pausedRef = useRef(false);
@@ -127,9 +129,11 @@ export function LiveFeed({
             push(tweet);
           },
           onComplete: () => {
-            setEnded(true);
+            if (failed.current) failed.current = false;
+            else setEnded(true);
           },
           onError: (failure) => {
+            failed.current = true;
             const cursor = tooSlowCursor(failure);
             if (cursor === undefined) return;
             setFellBehind((count) => count + 1);
