@@ -46,6 +46,8 @@ describe("npm run bench --quick", () => {
       "fanout,topic-admin",
       "--duration",
       "2",
+      "--repeat",
+      "2",
       "--subscribers",
       "12",
       "--admin-clients",
@@ -64,17 +66,33 @@ describe("npm run bench --quick", () => {
     expect(results.machine.cpus).toBeGreaterThan(0);
     expect(Object.keys(results.scenarios).sort()).toEqual(["fanout", "topic-admin"]);
 
+    expect(results.settings.repeat).toBe(2);
+    expect(results.settings.warmupS).toBe(1);
+
     const fanout = results.scenarios.fanout;
     expect(fanout?.status, fanout?.reason).toBe("ok");
+    // One level per step length, holding every run of it.
+    expect(fanout?.levels).toHaveLength(1);
     const level = fanout?.levels[0];
     expect(level?.connected).toBe(12);
-    const step = level?.step;
-    expect(step?.subscribers).toBe(12);
-    // Every expected delivery arrived, each counted once, each with a latency.
-    expect(step?.expectedDeliveries).toBeGreaterThan(0);
-    expect(step?.deliveries).toBe(step?.expectedDeliveries);
-    expect(step?.latencyMs.count).toBe(step?.deliveries);
-    expect(step?.processes.web?.rssMaxBytes).toBeGreaterThan(0);
+    expect(level?.durationS).toBe(2);
+    expect(level?.steps.map((s) => s.repeat)).toEqual([1, 2]);
+    for (const step of level?.steps ?? []) {
+      expect(step.subscribers).toBe(12);
+      expect(step.durationS).toBe(2);
+      expect(step.warmupS).toBe(1);
+      // Every expected delivery arrived, each counted once, each with a
+      // latency: in the step's histogram or in its warm-up's.
+      expect(step.expectedDeliveries).toBeGreaterThan(0);
+      expect(step.deliveries).toBe(step.expectedDeliveries);
+      expect(step.latencyMs.count + (step.warmupLatencyMs?.count ?? 0)).toBe(
+        step.deliveries + step.duplicates,
+      );
+      expect(step.processes.web?.rssMaxBytes).toBeGreaterThan(0);
+      // The web process's own histogram saw posts handed to subscribers after the warm-up.
+      expect(Object.keys(step.hopsMs ?? {})).toContain("delivered");
+      expect(step.hopsMs?.delivered?.count).toBeGreaterThan(0);
+    }
 
     const admin = results.scenarios["topic-admin"];
     expect(admin?.status, admin?.reason).toBe("ok");
@@ -106,6 +124,7 @@ describe("npm run bench --quick", () => {
           levels: [
             {
               subscribers: level.subscribers,
+              durationS: level.durationS,
               tweetream: side,
               stock: side,
               ratios: { p99: 1, cpuPerFrame: 1 },
@@ -123,6 +142,9 @@ describe("npm run bench --quick", () => {
     expect(written.length).toBeGreaterThan(1);
     const markdown = fs.readFileSync(path.join(docs, "BENCHMARKS.md"), "utf8");
     expect(markdown).toContain("## 3. Fan-out");
+    expect(markdown).toContain("### How a step runs and warms up");
+    expect(markdown).toContain("warm-up p99");
+    expect(markdown).toContain("web CPU/frame");
     expect(markdown).toContain("## 6. Topic administration under load");
     expect(markdown).toContain("## 8. Fan-out against the stock stack");
     for (const svg of fs.readdirSync(path.join(docs, "benchmarks"))) {

@@ -20,7 +20,10 @@ export type FleetDeliveries = Record<string, TopicDeliveries>;
 
 /** What the fleet measured since the last reset. */
 export interface FleetReport {
+  /** Ingest → receipt latency of the step, the warm-up left out. */
   latency: LatencySummary;
+  /** The same of the posts ingested during the warm-up (empty without one). */
+  warmupLatency: LatencySummary;
   topics: FleetDeliveries;
   errors: number;
   ended: number;
@@ -112,8 +115,20 @@ export class LoadFleet {
     };
   }
 
-  async reset(): Promise<void> {
-    await Promise.all(this.processes.map((p) => p.request({ type: "reset" }, "ack", 60_000)));
+  /**
+   * Clears what the load processes measured, to start a step. With `warmup`,
+   * every delivery counts as warm-up until `measureFrom` is called.
+   */
+  async reset(options: { warmup?: boolean } = {}): Promise<void> {
+    const command = { type: "reset" as const, warmup: options.warmup ?? false };
+    await Promise.all(this.processes.map((p) => p.request(command, "ack", 60_000)));
+  }
+
+  /** Posts ingested from `at` (epoch ms) on are the step's; earlier ones its warm-up. */
+  async measureFrom(at: number): Promise<void> {
+    await Promise.all(
+      this.processes.map((p) => p.request({ type: "measure-from", at }, "ack", 60_000)),
+    );
   }
 
   async report(): Promise<FleetReport> {
@@ -149,6 +164,7 @@ export class LoadFleet {
     }
     return {
       latency: summarize(mergeHistograms(replies.map((r) => r.histogram))),
+      warmupLatency: summarize(mergeHistograms(replies.map((r) => r.warmupHistogram))),
       topics,
       errors: replies.reduce((a, r) => a + r.errors, 0),
       ended: replies.reduce((a, r) => a + r.ended, 0),

@@ -24,8 +24,14 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export interface BenchOptions {
   scenarios: ScenarioName[];
   quick: boolean;
-  /** Seconds per measured step. */
+  /** Seconds per measured step (after the warm-up) of every scenario but the three below. */
   durationS: number;
+  /** Step lengths, seconds, at which latency, fanout and stock-fanout run each step (default [durationS]). */
+  durations: number[];
+  /** Runs of each step of latency, fanout and stock-fanout, per step length (default 1). */
+  repeat: number;
+  /** Seconds of posts before each step's measured ones, kept apart as its warm-up (default 5; --quick 1). */
+  warmupS: number;
   /** Throughput steps, posts/s. */
   rates: number[];
   /** Latency scenario rates, posts/s; the 80%-of-maximum step is added when known. */
@@ -60,9 +66,16 @@ const HELP = `Usage: npm run bench -- [options]
 
   --scenario NAME[,NAME]  scenarios to run (repeatable): ${SCENARIOS.join(", ")} (default: all)
   --duration SECONDS      seconds per measured step (default 60; --quick 3)
+  --durations S,S,...     step lengths for latency, fanout and stock-fanout: each step runs
+                          at each of them (default: --duration); e.g. 30,60
+  --repeat N              runs of each step of latency, fanout and stock-fanout, per step
+                          length; the docs give the median and the worst (default 1; 3 for
+                          a reference run)
+  --warmup-seconds S      seconds of posts at the start of every step kept apart as its
+                          warm-up, before the measured --duration (default 5; --quick 1; 0: none)
   --rates N,N,...         throughput steps in posts/s (default 500,1000,2000,3000,4000,6000,8000)
   --latency-rates N,...   latency scenario rates (default 100,1000; 80% of the max is added)
-  --subscribers N,N,...   fan-out subscriber counts (default 1000,5000,10000,20000), also
+  --subscribers N,N,...   fan-out subscriber counts (default 1000,5000,10000,19000), also
                           those of stock-fanout when given (its default 1000,5000,10000)
   --original-subscribers N,...  original design's fan-out (default 100,500,1000)
   --fanout-topics SET     topics fan-out and stock-fanout subscribers follow: narrow (20
@@ -107,6 +120,9 @@ export function parseOptions(
       options: {
         scenario: { type: "string", multiple: true },
         duration: { type: "string" },
+        durations: { type: "string" },
+        repeat: { type: "string" },
+        "warmup-seconds": { type: "string" },
         rates: { type: "string" },
         "latency-rates": { type: "string" },
         subscribers: { type: "string" },
@@ -144,10 +160,23 @@ export function parseOptions(
     );
   }
   const durationS = numbers(values.duration, "duration", [quick ? 3 : 60])[0] ?? 60;
+  const repeat = numbers(values.repeat, "repeat", [1])[0] ?? 1;
+  if (!Number.isInteger(repeat)) {
+    throw new UsageError(`--repeat needs a whole number, got "${values.repeat ?? ""}"`);
+  }
+  const warmupS = Number(values["warmup-seconds"] ?? (quick ? 1 : 5));
+  if (!Number.isFinite(warmupS) || warmupS < 0) {
+    throw new UsageError(
+      `--warmup-seconds needs a number of seconds (0 or more), got "${values["warmup-seconds"] ?? ""}"`,
+    );
+  }
   return {
     scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
     quick,
     durationS,
+    durations: [...new Set(numbers(values.durations, "durations", [durationS]))],
+    repeat,
+    warmupS,
     rates: numbers(
       values.rates,
       "rates",
@@ -161,7 +190,7 @@ export function parseOptions(
     subscribers: numbers(
       values.subscribers,
       "subscribers",
-      quick ? [10, 40] : [1000, 5000, 10000, 20000],
+      quick ? [10, 40] : [1000, 5000, 10000, 19000],
     ),
     stockSubscribers: numbers(
       values.subscribers,

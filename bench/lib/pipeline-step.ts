@@ -1,17 +1,30 @@
 // One measured step: subscribers are connected, a streamer sends `rate`
-// posts/s for `durationS` seconds, and the step ends when every subscriber
-// has every post its topic was tagged with (or the drain time runs out).
+// posts/s for `warmupS` + `durationS` seconds, and the step ends when every
+// subscriber has every post its topic was tagged with (or the drain time runs
+// out). The first `warmupS` seconds of posts are the warm-up: their latency
+// is kept apart, and CPU, memory, event-loop and hop figures start after it.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LatencySummary } from "./histogram.ts";
 import type { LoadFleet } from "./load-fleet.ts";
-import { scrape, sumOf } from "./prometheus.ts";
+import {
+  bucketQuantile,
+  bucketsBy,
+  bucketsSince,
+  scrape,
+  sumOf,
+  type Buckets,
+  type Sample,
+} from "./prometheus.ts";
 import { startSampler, round, type ProcessFigures, type Watched } from "./sampler.ts";
 import type { Stack } from "./system.ts";
 
 /** Figures of one step. */
 export interface StepResult {
   targetRate: number;
+  /** Seconds of posts measured, after the warm-up. */
   durationS: number;
+  /** Seconds of posts before them, the warm-up (0: none). */
+  warmupS: number;
   /** Posts the source generated (the streamer's handled count). */
   generated: number;
   /** Posts that matched at least one topic and were published. */
@@ -24,7 +37,12 @@ export interface StepResult {
   missing: number;
   duplicates: number;
   subscribers: number;
+  /** Ingest → receipt latency of the posts after the warm-up. */
   latencyMs: LatencySummary;
+  /** The same of the warm-up's posts. */
+  warmupLatencyMs: LatencySummary;
+  /** Ingest → stage latency from the services' `tweetream_pipeline_latency_seconds`, after the warm-up. */
+  hopsMs: Record<string, HopLatency>;
   /** Most records the classifier group was behind, and that in seconds at the target rate. */
   consumerLagMax: number;
   consumerLagSeconds: number;
@@ -39,6 +57,13 @@ export interface StepResult {
   sustained: boolean;
 }
 
+/** Ingest → one stage of the pipeline, from a service's histogram buckets (ms). */
+export interface HopLatency {
+  count: number;
+  p50: number | null;
+  p99: number | null;
+}
+
 /** Runs one step; `extraWatched` adds processes to sample (e.g. the broker). */
 export async function runPipelineStep(
   stack: Stack,
@@ -46,6 +71,8 @@ export async function runPipelineStep(
   options: {
     rate: number;
     durationS: number;
+    /** Seconds of posts sent before the measured ones (default 0). */
+    warmupS?: number;
     drainS: number;
     extraWatched?: Watched[];
     /** Sample the web server too (default true; false when another server does the fan-out). */
@@ -53,8 +80,9 @@ export async function runPipelineStep(
   },
 ): Promise<StepResult> {
   const { rate, durationS, drainS } = options;
-  const limit = Math.max(1, Math.round(rate * durationS));
-  await fleet.reset();
+  const warmupS = options.warmupS ?? 0;
+  const limit = Math.max(1, Math.round(rate * (warmupS + durationS)));
+  await fleet.reset({ warmup: warmupS > 0 });
   const classifier = stack.classifier;
   const watched: Watched[] = [
     ...(options.watchWeb === false
@@ -68,11 +96,20 @@ export async function runPipelineStep(
   ];
   const dropsBefore = await slowSubscriberDrops(stack, options.watchWeb);
   const streamer = await stack.startStreamer(rate, limit);
+  if (warmupS > 0) {
+    // One boundary for everything: the load processes split latencies at it
+    // (by ingest time), and the sampler and the hop histograms start there.
+    const measureFrom = (await stack.streamerFirstPost(120_000)) + warmupS * 1000;
+    await fleet.measureFrom(measureFrom);
+    await sleep(Math.max(0, measureFrom - Date.now()));
+  }
+  const services = watched.filter((w) => w.metricsPort !== undefined);
+  const hopsBefore = await hopBuckets(services);
   const sampler = startSampler([
     ...watched,
     { name: "streamer", pid: streamer.tracked.pid, metricsPort: streamer.port },
   ]);
-  const done = await stack.streamerDone(limit, durationS * 3000 + 120_000);
+  const done = await stack.streamerDone(limit, (warmupS + durationS) * 3000 + 120_000);
   let report = await fleet.report();
   const expectedPer = (topic: string) => done.tagged[topic] ?? 0;
   const complete = () =>
@@ -84,6 +121,7 @@ export async function runPipelineStep(
   }
   const drainedAt = Date.now();
   const processes = await sampler.stop();
+  const hopsAfter = await hopBuckets(services);
   await stack.stopStreamer();
   const dropsAfter = await slowSubscriberDrops(stack, options.watchWeb);
 
@@ -109,6 +147,7 @@ export async function runPipelineStep(
   return {
     targetRate: rate,
     durationS,
+    warmupS,
     generated: done.handled,
     published: done.published,
     achievedRate,
@@ -118,6 +157,8 @@ export async function runPipelineStep(
     duplicates,
     subscribers,
     latencyMs: report.latency,
+    warmupLatencyMs: report.warmupLatency,
+    hopsMs: hopsBetween(hopsBefore, hopsAfter),
     consumerLagMax: lag,
     consumerLagSeconds: lagSeconds,
     drainS: round((drainedAt - done.doneAt) / 1000, 2),
@@ -133,6 +174,34 @@ export async function runPipelineStep(
       lagSeconds < 2 &&
       achievedRate >= 0.95 * rate,
   };
+}
+
+/** The buckets of `tweetream_pipeline_latency_seconds` per stage, summed over `services`. */
+async function hopBuckets(services: readonly Watched[]): Promise<Record<string, Buckets>> {
+  const scrapes = await Promise.all(
+    services.map(async (w) => (w.metricsPort === undefined ? undefined : scrape(w.metricsPort))),
+  );
+  const samples: Sample[] = scrapes.flatMap((s) => s ?? []);
+  return bucketsBy(samples, "tweetream_pipeline_latency_seconds", "stage");
+}
+
+/** p50 and p99 (ms) of what each stage observed between two scrapes; stages without any left out. */
+function hopsBetween(
+  before: Record<string, Buckets>,
+  after: Record<string, Buckets>,
+): Record<string, HopLatency> {
+  const out: Record<string, HopLatency> = {};
+  for (const [stage, buckets] of Object.entries(after)) {
+    const since = bucketsSince(buckets, before[stage]);
+    const count = since.get(Number.POSITIVE_INFINITY) ?? 0;
+    if (count === 0) continue;
+    const ms = (q: number) => {
+      const seconds = bucketQuantile(since, q);
+      return seconds === null ? null : round(seconds * 1000, 1);
+    };
+    out[stage] = { count, p50: ms(0.5), p99: ms(0.99) };
+  }
+  return out;
 }
 
 /** The web process's `tweetream_web_subscriber_too_slow_total`, or null when it is not measured. */

@@ -19,10 +19,13 @@ export function procStats(pid: number): { cpuSeconds: number; rssBytes: number }
   }
 }
 
-/** This process's soft limit of open files (`ulimit -n`), which its children inherit. */
-export function openFilesLimit(): number {
+/**
+ * The soft limit of open files (`ulimit -n`) of `pid`, by default this
+ * process's, which its children inherit; Infinity when unknown.
+ */
+export function openFilesLimit(pid: number | "self" = "self"): number {
   try {
-    const limits = fs.readFileSync("/proc/self/limits", "utf8");
+    const limits = fs.readFileSync(`/proc/${String(pid)}/limits`, "utf8");
     const soft = /Max open files\s+(\d+|unlimited)/.exec(limits)?.[1];
     return soft === undefined || soft === "unlimited" ? Number.POSITIVE_INFINITY : Number(soft);
   } catch {

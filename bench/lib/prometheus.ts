@@ -65,3 +65,57 @@ export function byLabel(
   }
   return out;
 }
+
+/** A histogram's cumulative buckets: upper bound (`le`; Infinity for +Inf) → observations. */
+export type Buckets = Map<number, number>;
+
+/** The buckets of histogram `name` per value of `label`, summed over its other labels. */
+export function bucketsBy(
+  samples: readonly Sample[],
+  name: string,
+  label: string,
+): Record<string, Buckets> {
+  const out: Record<string, Buckets> = {};
+  for (const s of samples) {
+    const key = s.labels[label];
+    const le = s.labels.le;
+    if (s.name !== `${name}_bucket` || key === undefined || le === undefined) continue;
+    const bound = le === "+Inf" ? Number.POSITIVE_INFINITY : Number(le);
+    const buckets = (out[key] ??= new Map());
+    buckets.set(bound, (buckets.get(bound) ?? 0) + s.value);
+  }
+  return out;
+}
+
+/** What was observed between two scrapes: `after` − `before`, bucket by bucket. */
+export function bucketsSince(after: Buckets, before: Buckets | undefined): Buckets {
+  const out: Buckets = new Map();
+  for (const [bound, count] of after)
+    out.set(bound, Math.max(0, count - (before?.get(bound) ?? 0)));
+  return out;
+}
+
+/**
+ * The q-quantile (0–1) of cumulative buckets, interpolated linearly inside
+ * its bucket, as Prometheus's `histogram_quantile` does (a quantile in the
+ * +Inf bucket is the highest finite bound); null without observations.
+ * Written here because only this function of PromQL is needed, on two scrapes.
+ */
+export function bucketQuantile(buckets: Buckets, q: number): number | null {
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const total = buckets.get(bounds.at(-1) ?? 0) ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const bound of bounds) {
+    const count = buckets.get(bound) ?? 0;
+    if (count >= rank && count > below) {
+      if (bound === Number.POSITIVE_INFINITY) return lower;
+      return lower + ((bound - lower) * (rank - below)) / (count - below);
+    }
+    lower = bound;
+    below = count;
+  }
+  return lower;
+}

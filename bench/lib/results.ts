@@ -23,9 +23,21 @@ const ProcessFigures = z.object({
   consumerLagMax: z.number().nonnegative().optional(),
 });
 
+/** Ingest → one stage, from a service's `tweetream_pipeline_latency_seconds` buckets (ms). */
+const Hop = z.object({
+  count: z.number().nonnegative(),
+  p50: z.number().nonnegative().nullable(),
+  p99: z.number().nonnegative().nullable(),
+});
+
 const Step = z.object({
   targetRate: z.number().positive(),
+  /** Seconds of posts measured, after the warm-up. */
   durationS: z.number().positive(),
+  /** Seconds of posts before them, the warm-up (0: none, as in results from before it existed). */
+  warmupS: z.number().nonnegative().default(0),
+  /** Which run of its step this is (1-based) when steps are repeated (`--repeat`). */
+  repeat: z.int().positive().optional(),
   generated: z.int().nonnegative(),
   published: z.int().nonnegative(),
   achievedRate: z.number().nonnegative(),
@@ -34,7 +46,12 @@ const Step = z.object({
   missing: z.int().nonnegative(),
   duplicates: z.int().nonnegative(),
   subscribers: z.int().nonnegative(),
+  /** Ingest → receipt latency of the posts after the warm-up. */
   latencyMs: Latency,
+  /** The same of the warm-up's posts (absent before warm-ups were kept apart). */
+  warmupLatencyMs: Latency.optional(),
+  /** Ingest → stage (classified, delivered) p50/p99 per stage, after the warm-up (absent before it was recorded). */
+  hopsMs: z.record(z.string(), Hop).optional(),
   consumerLagMax: z.number().nonnegative(),
   consumerLagSeconds: z.number().nonnegative(),
   drainS: z.number(),
@@ -68,18 +85,33 @@ export const LatencyResult = z.object({
   steps: z.array(Step.extend({ label: z.string() })),
 });
 
-const FanoutLevel = z.object({
+const FanoutLevelFields = z.object({
   subscribers: z.int().nonnegative(),
+  /** Step length of its runs, seconds (absent when nothing was measured). */
+  durationS: z.number().positive().optional(),
   connected: z.int().nonnegative(),
   failedToConnect: z.int().nonnegative(),
   connectSeconds: z.number().nonnegative(),
-  step: Step.nullable(),
+  /** Every run of the level at this step length (`--repeat`), in order; empty when not measured. */
+  steps: z.array(Step),
   /** Web server RSS with every subscriber connected, before posts flow. */
   idleRssBytes: z.number().nonnegative(),
   /** Why the level was not measured (e.g. the open-files limit), or what went wrong. */
   skipped: z.string().optional(),
   error: z.string().optional(),
 });
+
+/** A level of results from before `--repeat` had one `step` (null: not measured). */
+function fromOneStep(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || "steps" in raw || !("step" in raw)) return raw;
+  const { step, ...rest } = raw;
+  if (step === null || step === undefined) return { ...rest, steps: [] };
+  const durationS =
+    typeof step === "object" && "durationS" in step ? { durationS: step.durationS } : {};
+  return { ...durationS, ...rest, steps: [step] };
+}
+
+const FanoutLevel = z.preprocess(fromOneStep, FanoutLevelFields);
 
 export const FanoutResult = z.object({
   ...Outcome,
@@ -93,11 +125,14 @@ export const FanoutResult = z.object({
 const OriginalLevel = z.object({
   subscribers: z.int().nonnegative(),
   tweetream: FanoutLevel,
-  original: FanoutLevel.extend({
-    /** Consumers that joined their group before posts were sent. */
-    consumersJoined: z.int().nonnegative(),
-    joinSeconds: z.number().nonnegative(),
-  }),
+  original: z.preprocess(
+    fromOneStep,
+    FanoutLevelFields.extend({
+      /** Consumers that joined their group before posts were sent. */
+      consumersJoined: z.int().nonnegative(),
+      joinSeconds: z.number().nonnegative(),
+    }),
+  ),
   /** original ÷ Tweetream, for p99 latency, server CPU and server RSS. */
   ratios: z.object({
     p99: z.number().nullable(),
@@ -115,19 +150,27 @@ export const OriginalFanoutResult = z.object({
   error: z.string().optional(),
 });
 
-/** One server's side of a stock-fanout level: its fan-out level and what a frame cost it. */
-const StockSide = FanoutLevel.extend({
-  /** Frames (post × subscriber) delivered per second of the step's duration. */
-  framesPerSecond: z.number().nonnegative(),
-  /** The server's CPU time over the step ÷ frames delivered, in µs (null: nothing delivered). */
-  cpuUsPerFrame: z.number().nonnegative().nullable(),
-});
+/**
+ * One server's side of a stock-fanout level: its fan-out level and what a
+ * frame cost it, the median over its runs (step-figures.ts).
+ */
+const StockSide = z.preprocess(
+  fromOneStep,
+  FanoutLevelFields.extend({
+    /** Frames (post × subscriber) received after the warm-up per second of the step's duration. */
+    framesPerSecond: z.number().nonnegative(),
+    /** The server's CPU time over the step ÷ frames received after the warm-up, in µs (null: nothing delivered). */
+    cpuUsPerFrame: z.number().nonnegative().nullable(),
+  }),
+);
 
 const StockLevel = z.object({
   subscribers: z.int().nonnegative(),
+  /** Step length of the runs of both sides, seconds (absent when nothing was measured). */
+  durationS: z.number().positive().optional(),
   tweetream: StockSide,
   stock: StockSide,
-  /** stock ÷ Tweetream, for p99 latency and server CPU per delivered frame. */
+  /** stock ÷ Tweetream of the medians over the runs, for p99 latency and server CPU per frame. */
   ratios: z.object({ p99: z.number().nullable(), cpuPerFrame: z.number().nullable() }),
 });
 
@@ -211,6 +254,12 @@ export const RunResults = z.object({
     scenarios: z.array(z.string()),
     quick: z.boolean(),
     durationS: z.number(),
+    /** Step lengths of latency, fanout and stock-fanout (absent before `--durations`: durationS). */
+    durations: z.array(z.number()).optional(),
+    /** Runs per step of latency, fanout and stock-fanout (absent before `--repeat`: 1). */
+    repeat: z.int().positive().optional(),
+    /** Seconds of warm-up before each step's measured posts (absent before `--warmup-seconds`: 0). */
+    warmupS: z.number().nonnegative().optional(),
     rates: z.array(z.number()),
     latencyRates: z.array(z.number()),
     subscribers: z.array(z.number()),

@@ -256,6 +256,25 @@ export class Stack {
     return { handled, published, tagged, doneAt: Date.now() };
   }
 
+  /**
+   * Waits until the streamer has handled its first post; returns when it saw
+   * it (epoch ms, up to one 100 ms poll late).
+   */
+  async streamerFirstPost(timeoutMs: number): Promise<number> {
+    const streamer = this.streamer;
+    if (!streamer) throw new Error("no streamer");
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!isRunning(streamer.tracked)) {
+        throw new Error(`streamer exited; log:\n${tailOf(streamer.tracked.logFile)}`);
+      }
+      const samples = await scrape(streamer.port);
+      if (samples && sumOf(samples, "tweetream_streamer_posts_total") > 0) return Date.now();
+      await sleep(100);
+    }
+    throw new Error(`the streamer sent no post in ${timeoutMs} ms`);
+  }
+
   async stopStreamer(): Promise<void> {
     if (this.streamer) await stopTracked(this.streamer.tracked);
     this.streamer = undefined;

@@ -32,6 +32,9 @@ interface SubscriberState {
 const clients: Client[] = [];
 const topics = new Map<string, TopicState>();
 let latency = newHistogram();
+let warmupLatency = newHistogram();
+/** Posts ingested before this (epoch ms) are the step's warm-up; 0: no warm-up. */
+let measureFrom = 0;
 let ended = 0;
 let errors = 0;
 let firstError: string | null = null;
@@ -59,7 +62,7 @@ function record(topic: TopicState, sub: SubscriberState, payload: unknown): void
     noteError(`unexpected payload: ${JSON.stringify(payload).slice(0, 200)}`);
     return;
   }
-  latency.recordValue(Math.max(0, now - ingestedAt));
+  (ingestedAt >= measureFrom ? latency : warmupLatency).recordValue(Math.max(0, now - ingestedAt));
   topic.first = topic.first === null ? ingestedAt : Math.min(topic.first, ingestedAt);
   topic.last = topic.last === null ? ingestedAt : Math.max(topic.last, ingestedAt);
   let index = topic.ids.get(id);
@@ -199,6 +202,7 @@ function report(): void {
   send({
     type: "report",
     histogram: encodeHistogram(latency),
+    warmupHistogram: encodeHistogram(warmupLatency),
     topics: out,
     ended,
     errors,
@@ -207,9 +211,14 @@ function report(): void {
   });
 }
 
-/** Clears what was measured (not the subscriptions), to start a new step. */
-function reset(): void {
+/**
+ * Clears what was measured (not the subscriptions), to start a new step; with
+ * `warmup`, deliveries count as warm-up until `measure-from` arrives.
+ */
+function reset(warmup: boolean): void {
   latency = newHistogram();
+  warmupLatency = newHistogram();
+  measureFrom = warmup ? Number.POSITIVE_INFINITY : 0;
   for (const t of topics.values()) {
     t.ids.clear();
     t.first = null;
@@ -311,7 +320,11 @@ process.on("message", (raw: unknown) => {
         await admin(command);
         break;
       case "reset":
-        reset();
+        reset(command.warmup ?? false);
+        send({ type: "ack" });
+        break;
+      case "measure-from":
+        measureFrom = command.at;
         send({ type: "ack" });
         break;
       case "report":

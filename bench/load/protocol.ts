@@ -36,7 +36,16 @@ export type AdminCommand = z.infer<typeof AdminCommand>;
 export const LoadCommand = z.discriminatedUnion("type", [
   SubscribeCommand,
   AdminCommand,
-  z.object({ type: z.literal("reset") }),
+  z.object({
+    type: z.literal("reset"),
+    /** Record every delivery as warm-up until a "measure-from" says where the step starts. */
+    warmup: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal("measure-from"),
+    /** Epoch ms: posts ingested from then on are the step's; earlier ones are its warm-up. */
+    at: z.number(),
+  }),
   z.object({ type: z.literal("report") }),
   z.object({ type: z.literal("close") }),
 ]);
@@ -76,8 +85,10 @@ export const LoadReply = z.discriminatedUnion("type", [
   }),
   z.object({
     type: z.literal("report"),
-    /** Compressed HdrHistogram of ingest → receipt latency (ms). */
+    /** Compressed HdrHistogram of ingest → receipt latency (ms), the warm-up left out. */
     histogram: z.string(),
+    /** The same of the posts ingested during the warm-up (before "measure-from"). */
+    warmupHistogram: z.string(),
     topics: z.record(z.string(), TopicDeliveries),
     /** Subscriptions that ended or failed (not by us). */
     ended: z.int(),

@@ -1,5 +1,7 @@
 // Scenario 2: ingest → subscriber latency at fixed rates (100, 1,000 posts/s
-// and 80% of the throughput scenario's maximum when it ran in this run).
+// and 80% of the throughput scenario's maximum when it ran in this run), each
+// at every step length (`--durations`), `--repeat` times: every step of a
+// round, then the next round, so slow drift of the machine spreads over all.
 import type { z } from "zod";
 import { BENCH_TOPICS } from "../lib/bench-topics.ts";
 import { LoadFleet } from "../lib/load-fleet.ts";
@@ -30,17 +32,25 @@ export async function latency(
         metricsPort: stack.web.port,
         timeoutMs: 60_000,
       });
-      for (const { rate, label } of plan) {
-        const step = await runPipelineStep(stack, fleet, {
-          rate,
-          durationS: options.durationS,
-          drainS: options.drainS,
-          extraWatched: env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : [],
-        });
-        steps.push({ ...step, label });
-        ctx.log(
-          `latency ${label}: p50 ${step.latencyMs.p50} p95 ${step.latencyMs.p95} p99 ${step.latencyMs.p99} ms (${step.latencyMs.count} deliveries, missing ${step.missing})`,
-        );
+      for (let repeat = 1; repeat <= options.repeat; repeat++) {
+        for (const { rate, label } of plan) {
+          for (const durationS of options.durations) {
+            const step = await runPipelineStep(stack, fleet, {
+              rate,
+              durationS,
+              warmupS: options.warmupS,
+              drainS: options.drainS,
+              extraWatched: env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : [],
+            });
+            steps.push({ ...step, label, repeat });
+            const hops = Object.entries(step.hopsMs)
+              .map(([stage, h]) => `${stage} ${h.p99 ?? "?"}`)
+              .join(", ");
+            ctx.log(
+              `latency ${label}, ${durationS} s, run ${repeat}/${options.repeat}: p50 ${step.latencyMs.p50} p95 ${step.latencyMs.p95} p99 ${step.latencyMs.p99} ms (${step.latencyMs.count} deliveries, missing ${step.missing}); warm-up p99 ${step.warmupLatencyMs.p99} ms; hop p99 ${hops || "none"} ms`,
+            );
+          }
+        }
       }
     } finally {
       await fleet.close();

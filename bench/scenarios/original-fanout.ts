@@ -84,6 +84,7 @@ async function originalLevel(
         ? await runPipelineStep(stack, fleet, {
             rate: options.fanoutRate,
             durationS: options.durationS,
+            warmupS: options.warmupS,
             drainS: options.drainS,
             watchWeb: false,
             extraWatched: [
@@ -102,7 +103,8 @@ async function originalLevel(
       connected: connect.connected,
       failedToConnect: connect.failed,
       connectSeconds: round(connect.ms / 1000, 1),
-      step,
+      ...(step && { durationS: step.durationS }),
+      steps: step ? [step] : [],
       idleRssBytes,
       consumersJoined: joined,
       joinSeconds,
@@ -125,15 +127,19 @@ export async function originalFanout(
     await stack.startClassifier();
     for (const subscribers of options.originalSubscribers) {
       try {
-        const tweetream = await fanoutLevel(env, stack, {
+        const [tweetream] = await fanoutLevel(env, stack, {
           subscribers,
           topics: [topic],
           rate: options.fanoutRate,
           name: `tw${subscribers}`,
+          durations: [options.durationS],
+          repeat: 1,
         });
+        if (!tweetream) throw new Error("no fan-out level");
+        if (tweetream.error) throw new Error(tweetream.error);
         const original = await originalLevel(env, stack, subscribers, topic);
-        const t = tweetream.step;
-        const o = original.step;
+        const t = tweetream.steps[0];
+        const o = original.steps[0];
         levels.push({
           subscribers,
           tweetream,

@@ -3,8 +3,9 @@
 // execution, a graphql-subscriptions PubSub, one kafkajs consumer). Both read
 // the same classified stream of the same topics (the fan-out scenario's
 // narrow set by default), from the same kind of fleet at the same rate, one
-// after the other at each subscriber count; the other server stays up, idle,
-// and is sampled too.
+// after the other at each subscriber count (each at every step length,
+// `--repeat` times); the other server stays up, idle, and is sampled too. The
+// ratios compare the medians over the runs.
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,6 +16,7 @@ import { scrape, sumOf } from "../lib/prometheus.ts";
 import { isRunning, spawnTracked, stopTracked, tailOf, type Tracked } from "../lib/processes.ts";
 import type { StockFanoutResult } from "../lib/results.ts";
 import { ratio, round } from "../lib/sampler.ts";
+import { cpuUsPerFrame, framesPerSecond, spread, type Spread } from "../lib/step-figures.ts";
 import { Stack, freePort, newPrefix } from "../lib/system.ts";
 import { fanoutLevel, openFilesShortfall, webServer, type FanoutServer } from "./fanout.ts";
 import type { ScenarioEnv } from "./scenario.ts";
@@ -87,17 +89,60 @@ async function startStockServer(
   };
 }
 
-/** A fan-out level with what a delivered frame cost `server`. */
-function side(level: Awaited<ReturnType<typeof fanoutLevel>>, server: string): Side {
-  const step = level.step;
-  const cpuSeconds = step?.processes[server]?.cpuSeconds;
+type FanoutLevel = Awaited<ReturnType<typeof fanoutLevel>>[number];
+
+const medianOrNull = (figure: Spread | null) => (figure ? round(figure.median, 1) : null);
+
+/** A fan-out level with what a delivered frame cost `server`, the medians over its runs. */
+function side(level: FanoutLevel, server: string): Side {
   return {
     ...level,
-    framesPerSecond: step ? round(step.deliveries / step.durationS, 1) : 0,
-    cpuUsPerFrame:
-      step && step.deliveries > 0 && cpuSeconds !== undefined
-        ? round((cpuSeconds * 1e6) / step.deliveries, 1)
-        : null,
+    framesPerSecond: round(spread(level.steps.map(framesPerSecond))?.median ?? 0, 1),
+    cpuUsPerFrame: medianOrNull(spread(level.steps.map((step) => cpuUsPerFrame(step, server)))),
+  };
+}
+
+/**
+ * Tweetream's and the stock server's levels paired by step length: one pair
+ * per step length either measured (the other side's connection figures with
+ * no runs when it has none), or one pair when neither ran a step.
+ */
+function pairs(
+  subscribers: number,
+  ours: FanoutLevel[],
+  theirs: FanoutLevel[],
+): Omit<Level, "ratios">[] {
+  const durations = [...new Set([...ours, ...theirs].map((l) => l.durationS))].filter(
+    (d) => d !== undefined,
+  );
+  const at = (levels: FanoutLevel[], durationS: number | undefined): FanoutLevel => {
+    const found = levels.find((l) => l.durationS === durationS);
+    if (found) return found;
+    const first = levels[0];
+    const connection = first
+      ? {
+          connected: first.connected,
+          failedToConnect: first.failedToConnect,
+          connectSeconds: first.connectSeconds,
+          idleRssBytes: first.idleRssBytes,
+        }
+      : { connected: 0, failedToConnect: 0, connectSeconds: 0, idleRssBytes: 0 };
+    return { subscribers, ...connection, ...(durationS !== undefined && { durationS }), steps: [] };
+  };
+  return (durations.length > 0 ? durations : [undefined]).map((durationS) => ({
+    subscribers,
+    ...(durationS !== undefined && { durationS }),
+    tweetream: side(at(ours, durationS), "web"),
+    stock: side(at(theirs, durationS), "stock"),
+  }));
+}
+
+/** stock ÷ Tweetream of the medians over the runs of a pair. */
+function ratiosOf(pair: Omit<Level, "ratios">): Level["ratios"] {
+  const p99 = (s: Side) => spread(s.steps.map((step) => step.latencyMs.p99))?.median;
+  return {
+    p99: ratio(p99(pair.stock), p99(pair.tweetream)),
+    cpuPerFrame: ratio(pair.stock.cpuUsPerFrame, pair.tweetream.cpuUsPerFrame),
   };
 }
 
@@ -120,7 +165,16 @@ export async function stockFanout(env: ScenarioEnv): Promise<Omit<Result, "statu
     stock = await startStockServer(env, stack, slugs);
     const web = webServer(stack);
     for (const subscribers of options.stockSubscribers) {
-      const skipped = openFilesShortfall(subscribers);
+      // Each server on its own; the other keeps no subscriber meanwhile.
+      const skipped =
+        openFilesShortfall(subscribers, {
+          loadProcesses: options.loadProcesses,
+          serverPid: web.pid,
+        }) ??
+        openFilesShortfall(subscribers, {
+          loadProcesses: options.loadProcesses,
+          serverPid: stock.server.pid,
+        });
       if (skipped) {
         ctx.log(`stock fan-out ${subscribers}: skipped, ${skipped}`);
         const empty = {
@@ -128,7 +182,7 @@ export async function stockFanout(env: ScenarioEnv): Promise<Omit<Result, "statu
           connected: 0,
           failedToConnect: 0,
           connectSeconds: 0,
-          step: null,
+          steps: [],
           idleRssBytes: 0,
           skipped,
           framesPerSecond: 0,
@@ -144,31 +198,32 @@ export async function stockFanout(env: ScenarioEnv): Promise<Omit<Result, "statu
       }
       try {
         const common = { subscribers, topics: slugs, rate: options.fanoutRate };
-        const tweetream = side(
-          await fanoutLevel(env, stack, {
-            ...common,
-            name: `tw${subscribers}`,
-            alsoWatched: [{ name: "stock-idle", pid: stock.server.pid }],
-          }),
-          web.name,
-        );
-        const theirs = side(
-          await fanoutLevel(env, stack, {
-            ...common,
-            name: `stock${subscribers}`,
-            server: stock.server,
-            alsoWatched: [{ name: "web-idle", pid: web.pid }],
-          }),
-          stock.server.name,
-        );
-        const ratios = {
-          p99: ratio(theirs.step?.latencyMs.p99, tweetream.step?.latencyMs.p99),
-          cpuPerFrame: ratio(theirs.cpuUsPerFrame, tweetream.cpuUsPerFrame),
-        };
-        ctx.log(
-          `stock fan-out ${subscribers}: CPU/frame ${tweetream.cpuUsPerFrame ?? "?"} µs (Tweetream) vs ${theirs.cpuUsPerFrame ?? "?"} µs (stock), ratios p99 ${ratios.p99 ?? "?"}, CPU/frame ${ratios.cpuPerFrame ?? "?"}`,
-        );
-        levels.push({ subscribers, tweetream, stock: theirs, ratios });
+        const ours = await fanoutLevel(env, stack, {
+          ...common,
+          name: `tw${subscribers}`,
+          alsoWatched: [{ name: "stock-idle", pid: stock.server.pid }],
+        });
+        const failed = ours.find((l) => l.error !== undefined);
+        const theirs = failed
+          ? []
+          : await fanoutLevel(env, stack, {
+              ...common,
+              name: `stock${subscribers}`,
+              server: stock.server,
+              alsoWatched: [{ name: "web-idle", pid: web.pid }],
+            });
+        for (const pair of pairs(subscribers, ours, theirs)) {
+          const ratios = ratiosOf(pair);
+          ctx.log(
+            `stock fan-out ${subscribers}${pair.durationS ? `, ${pair.durationS} s` : ""}: CPU/frame median ${pair.tweetream.cpuUsPerFrame ?? "?"} µs (Tweetream) vs ${pair.stock.cpuUsPerFrame ?? "?"} µs (stock), ratios of medians p99 ${ratios.p99 ?? "?"}, CPU/frame ${ratios.cpuPerFrame ?? "?"}`,
+          );
+          levels.push({ ...pair, ratios });
+        }
+        // Keep the smaller levels' figures; a larger one would fail too.
+        const error = [...ours, ...theirs].find((l) => l.error !== undefined)?.error;
+        if (error !== undefined) {
+          return { ...result, levels, error: `${subscribers} subscribers: ${error}` };
+        }
       } catch (error) {
         // Keep the smaller levels' figures; a larger one would fail too.
         const message = error instanceof Error ? error.message : String(error);

@@ -32,6 +32,7 @@ export async function throughput(
         const step = await runPipelineStep(stack, fleet, {
           rate,
           durationS: options.durationS,
+          warmupS: options.warmupS,
           drainS: options.drainS,
           extraWatched: env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : [],
         });
