@@ -50,6 +50,8 @@ export default tseslint.config(
       "prisma.config.ts",
       "**/*.test.ts",
       "**/test/**",
+      // The browser tests' helpers (CHROMIUM_PATH).
+      "apps/web/e2e/**",
       "vitest.config.ts",
       "**/vitest.config.ts",
       // The supervisor hands its environment on to the services it starts.

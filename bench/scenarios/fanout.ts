@@ -53,6 +53,18 @@ export function webServer(stack: Stack): FanoutServer {
 const SERVER_FILES = 500;
 const LOAD_PROCESS_FILES = 100;
 
+/** A level of `subscribers` that measured nothing (skipped, or failed before its step). */
+export function unmeasuredLevel(subscribers: number) {
+  return {
+    subscribers,
+    connected: 0,
+    failedToConnect: 0,
+    connectSeconds: 0,
+    steps: [],
+    idleRssBytes: 0,
+  };
+}
+
 /**
  * Why a level of `subscribers` cannot be measured here, or undefined when it
  * can: the server process (`serverPid`) holds a socket per subscriber, and
@@ -192,14 +204,7 @@ export async function fanout(
     await stack.createTopics(topics);
     await stack.startClassifier();
     for (const subscribers of options.subscribers) {
-      const empty = {
-        subscribers,
-        connected: 0,
-        failedToConnect: 0,
-        connectSeconds: 0,
-        steps: [],
-        idleRssBytes: 0,
-      };
+      const empty = unmeasuredLevel(subscribers);
       const skipped = openFilesShortfall(subscribers, {
         loadProcesses: options.loadProcesses,
         serverPid: stack.web.tracked.pid,

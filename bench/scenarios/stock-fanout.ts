@@ -18,7 +18,13 @@ import type { StockFanoutResult } from "../lib/results.ts";
 import { ratio, round } from "../lib/sampler.ts";
 import { cpuUsPerFrame, framesPerSecond, spread, type Spread } from "../lib/step-figures.ts";
 import { Stack, freePort, newPrefix } from "../lib/system.ts";
-import { fanoutLevel, openFilesShortfall, webServer, type FanoutServer } from "./fanout.ts";
+import {
+  fanoutLevel,
+  openFilesShortfall,
+  unmeasuredLevel,
+  webServer,
+  type FanoutServer,
+} from "./fanout.ts";
 import type { ScenarioEnv } from "./scenario.ts";
 
 type Result = z.infer<typeof StockFanoutResult>;
@@ -178,12 +184,7 @@ export async function stockFanout(env: ScenarioEnv): Promise<Omit<Result, "statu
       if (skipped) {
         ctx.log(`stock fan-out ${subscribers}: skipped, ${skipped}`);
         const empty = {
-          subscribers,
-          connected: 0,
-          failedToConnect: 0,
-          connectSeconds: 0,
-          steps: [],
-          idleRssBytes: 0,
+          ...unmeasuredLevel(subscribers),
           skipped,
           framesPerSecond: 0,
           cpuUsPerFrame: null,

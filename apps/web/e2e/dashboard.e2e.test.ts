@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadClassifierEnv, startClassifier, type Classifier } from "@tweetream/classifier";
 import { createLogger } from "@tweetream/shared";
@@ -14,11 +14,11 @@ import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "@tweetream/streamer";
 import { loadWebEnv, startWebServer, type WebEnv, type WebServer } from "../src/index.ts";
 import { z } from "zod";
+import { launchChromium } from "./chromium.ts";
 import { ensureDashboardBuild } from "./ensure-build.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const artifacts = path.join(webDir, "e2e", "artifacts");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const brokers = inject("kafkaBrokers");
 const logger = createLogger("dashboard-e2e", "warn");
 const prefix = uniqueName("dash");
@@ -120,19 +120,7 @@ beforeAll(async () => {
     logger,
   });
   stops.push(() => streamer.stop());
-  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+  context = await launchChromium(path.join(tmp, "chromium-profile"), {
     viewport: { width: 1280, height: 860 },
     colorScheme: "light",
   });

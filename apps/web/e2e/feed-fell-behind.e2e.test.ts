@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ClassifiedPost,
@@ -20,11 +20,11 @@ import {
 import { metricValue, uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { launchChromium } from "./chromium.ts";
 import { ensureDashboardBuild } from "./ensure-build.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const artifacts = path.join(webDir, "e2e", "artifacts");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const logger = createLogger("feed-behind-e2e", "warn");
 const prefix = uniqueName("behind");
 const adminToken = "e2e-admin-token-0123456789";
@@ -58,19 +58,7 @@ beforeAll(async () => {
     logger,
     topics: topicNames(prefix),
   });
-  context = await chromium.launchPersistentContext(path.join(tmp, "chromium-profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launchChromium(path.join(tmp, "chromium-profile"));
 }, 300_000);
 
 afterAll(async () => {
