@@ -88,11 +88,6 @@ export function decodeCursor(cursor: string): DecodedCursor {
   return encodeCursor(position) === cursor ? { kind: "position", position } : { kind: "invalid" };
 }
 
-/** True when `cursor` is a well-formed cursor of the current format. */
-export function isValidCursor(cursor: string): boolean {
-  return decodeCursor(cursor).kind === "position";
-}
-
 /** True when the record at `offset` of `partition` is at or before `position`. */
 export function covers(position: Position, partition: number, offset: bigint): boolean {
   const through = position.through.get(partition);
