@@ -1,5 +1,6 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
+import { PUBLIC_JETSTREAMS } from "./sources/bluesky/jetstream.ts";
 
 const rate = (fallback: number) =>
   z.coerce
@@ -28,9 +29,9 @@ export const streamerEnvSchema = z
       .describe("the address for /healthz and /readyz, e.g. 0.0.0.0 in a container"),
     STREAMER_HEALTH_PORT: port(3001),
     STREAMER_SOURCE: z
-      .enum(["synthetic", "file", "x"])
+      .enum(["synthetic", "file", "x", "bluesky"])
       .default("synthetic")
-      .describe("synthetic (default), file or x"),
+      .describe("synthetic (default), file, x or bluesky"),
     STREAMER_DEDUPE_WINDOW: z.coerce
       .number()
       .int()
@@ -82,6 +83,35 @@ export const streamerEnvSchema = z
       .url()
       .optional()
       .describe("the X API base URL, only to point at a proxy or a test server (default X's own)"),
+    JETSTREAM_URL: z
+      .string()
+      .default(PUBLIC_JETSTREAMS.join(","))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((url) => url.trim())
+          .filter((url) => url !== ""),
+      )
+      .pipe(
+        z
+          .array(
+            z.url({
+              protocol: /^wss?$/,
+              error: "each URL must be ws:// or wss://, e.g. wss://jetstream1.us-east.bsky.network",
+            }),
+          )
+          .min(1, "give at least one ws:// or wss:// URL"),
+      )
+      .describe(
+        "Jetstream instances for the bluesky source, a comma list tried in order (default: Bluesky's four public ones)",
+      ),
+    JETSTREAM_CURSOR_PATH: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "a file where the bluesky source keeps its position, to resume there after a restart (default: none, start live)",
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.STREAMER_SOURCE === "file" && !env.FILE_PATH) {

@@ -11,6 +11,18 @@ export function createStreamerMetrics(registry: Registry) {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    sourceEvents: new Counter({
+      name: "tweetream_streamer_source_events_total",
+      help: "Events a live source received, by source and outcome: post, delete, other (ignored kinds and collections) or malformed (skipped).",
+      labelNames: ["source", "outcome"] as const,
+      registers: [registry],
+    }),
+    sourceReconnects: new Counter({
+      name: "tweetream_streamer_source_reconnects_total",
+      help: "Times a live source's connection ended and it reconnected, by source.",
+      labelNames: ["source"] as const,
+      registers: [registry],
+    }),
     tagged: new Counter({
       name: "tweetream_streamer_tagged_total",
       help: "Published posts per user topic they were tagged with.",

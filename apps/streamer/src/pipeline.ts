@@ -73,7 +73,7 @@ export class PostPipeline {
       }
       const topics = post.matchedTopics
         ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
-        : matcher.match(post.text, post.lang);
+        : matcher.match(post.text, post.lang, post.hashtags);
       if (topics.length === 0) {
         this.#count("unmatched");
         continue;
@@ -82,6 +82,7 @@ export class PostPipeline {
         v: 1,
         id: post.id,
         source,
+        ...(post.url === undefined ? {} : { url: post.url }),
         text: post.text,
         cleanText: preprocess(post.text),
         author: post.author,

@@ -56,7 +56,7 @@ export async function startStreamer({
   const metrics = createStreamerMetrics(registry);
   const abort = new AbortController();
   try {
-    const source = given ?? createSource(env, logger);
+    const source = given ?? createSource(env, logger, metrics);
     await kafka.ensureTopics(
       coreTopicSpecs(topics, {
         partitions: env.KAFKA_TOPIC_PARTITIONS,

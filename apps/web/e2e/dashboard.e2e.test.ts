@@ -9,10 +9,17 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadClassifierEnv, startClassifier, type Classifier } from "@tweetream/classifier";
-import { createLogger } from "@tweetream/shared";
+import {
+  ClassifiedPost,
+  createKafkaClient,
+  createLogger,
+  encodeMessage,
+  topicNames,
+} from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "@tweetream/streamer";
 import { loadWebEnv, startWebServer, type WebEnv, type WebServer } from "../src/index.ts";
+import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
 import { z } from "zod";
 import { launchChromium } from "./chromium.ts";
 import { ensureDashboardBuild } from "./ensure-build.ts";
@@ -205,6 +212,48 @@ describe("dashboard", () => {
     await feed.getByRole("button", { name: "Resume" }).click();
     await number(tweets, (n) => n >= Math.min(200, frozen + held), "the held posts to show");
     expect(await feed.getByTestId("paused-count").count()).toBe(0);
+  }, 120_000);
+
+  it("shows each post's source, and a Bluesky post with a link to it", async () => {
+    const badges = await feed
+      .getByTestId("source-badge")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-source")));
+    expect(badges.length).toBeGreaterThan(0);
+    expect(new Set(badges)).toEqual(new Set(["SYNTHETIC"]));
+    expect(await feed.getByTestId("source-link").count()).toBe(0);
+
+    // A Bluesky post as the classifier writes it, straight into the topic's log.
+    const did = "did:plc:q235v55g5unth4zjjdpacfdr";
+    const post: ClassifiedPost = {
+      ...classifiedPost(`at://${did}/app.bsky.feed.post/3mmoojp4cd223`, "traffic", slug),
+      source: "bluesky",
+      url: `https://bsky.app/profile/${did}/post/3mmoojp4cd223`,
+      author: { id: did, username: "" },
+      text: "Jalan tol macet total dari Cawang (Bluesky)",
+    };
+    const kafka = createKafkaClient({
+      brokers: brokers.split(","),
+      clientId: "dashboard-e2e",
+      logger,
+      topics: topicNames(prefix),
+    });
+    const producer = await kafka.createProducer();
+    await producer.send([
+      { topic: kafka.topics.user(slug), key: post.id, value: encodeMessage(ClassifiedPost, post) },
+    ]);
+    await producer.disconnect();
+    await kafka.close();
+
+    const card = feed.locator(`[data-testid="tweet"][data-id="${post.id}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByTestId("source-badge").getAttribute("data-source")).toBe("BLUESKY");
+    const link = card.getByTestId("source-link");
+    expect(await link.getAttribute("href")).toBe(post.url);
+    expect(await link.getAttribute("rel")).toBe("noopener noreferrer");
+    // An author without a known handle goes by their DID.
+    expect(await card.textContent()).toContain(did);
+    await card.scrollIntoViewIfNeeded();
+    await shot(feed, "feed-bluesky-post");
   }, 120_000);
 
   it("filters by label and fits a phone screen, light and dark", async () => {

@@ -151,7 +151,7 @@ describe("file source: formats", () => {
       lang: "id", // a malformed optional field falls back to the default
     });
     expect(posts[2]).toMatchObject({
-      id: "file-posts-8", // an own id too long for "-r<pass>" under 64 characters
+      id: "file-posts-8", // an own id longer than the 48 characters kept
       author: { id: "sari", username: "sari" },
     });
     expect(Date.parse(posts[2]?.createdAt ?? "")).toBeGreaterThan(Date.now() - 60_000);

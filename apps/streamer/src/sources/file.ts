@@ -1,9 +1,10 @@
-import { open, readFile, rename, writeFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { MAX_TEXT_LENGTH, TweetreamError } from "@tweetream/shared";
 import { parse } from "csv-parse";
 import { z } from "zod";
 import { DEFAULT_TICK_MS, Pacer, rateSchema, systemClock, type Clock } from "./pacer.ts";
+import { replaceFile } from "./replace-file.ts";
 import type { Emit, RawPost, Source } from "./source.ts";
 
 /** Corpus formats the file source reads. */
@@ -322,14 +323,11 @@ export async function readCheckpoint(
   return { pass: parsed.data.pass, n: parsed.data.n };
 }
 
-/** Replaces the checkpoint in one rename, so a crash leaves the old or the new one, never half. */
 async function writeCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
-  const temporary = `${file}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(checkpoint)}\n`);
-  await rename(temporary, file);
+  await replaceFile(file, `${JSON.stringify(checkpoint)}\n`);
 }
 
-/** Longest basename kept in ids, so ids stay well under the 64-character limit downstream. */
+/** Longest basename kept in ids, so ids stay short (the downstream limit is MAX_POST_ID_LENGTH). */
 const MAX_ID_BASENAME = 32;
 /** Longest own record id used as the post id. */
 const MAX_OWN_ID = 48;
@@ -358,7 +356,7 @@ export function createFileSource(
   };
 
   function toPost(record: CorpusRecord, pass: number, now: string): RawPost {
-    // Own ids must leave room for "-r<pass>" under the 64-character limit downstream.
+    // Own ids are kept short (48 characters) and leave room for "-r<pass>".
     const own = record.id !== undefined && record.id.length <= MAX_OWN_ID ? record.id : undefined;
     const id = own ?? `file-${base}-${record.n}`;
     return {

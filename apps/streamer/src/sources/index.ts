@@ -1,12 +1,14 @@
 import type { Logger } from "@tweetream/shared";
 import type { StreamerEnv } from "../env.ts";
+import type { StreamerMetrics } from "../metrics.ts";
+import { createJetstreamSource } from "./bluesky/jetstream.ts";
 import { createFileSource } from "./file.ts";
 import type { Source } from "./source.ts";
 import { createSyntheticSource } from "./synthetic.ts";
 import { createXSource } from "./x.ts";
 
 /** The source STREAMER_SOURCE names, configured from the environment. */
-export function createSource(env: StreamerEnv, logger: Logger): Source {
+export function createSource(env: StreamerEnv, logger: Logger, metrics: StreamerMetrics): Source {
   switch (env.STREAMER_SOURCE) {
     case "synthetic":
       return createSyntheticSource({
@@ -29,6 +31,16 @@ export function createSource(env: StreamerEnv, logger: Logger): Source {
         bearerToken: env.X_BEARER_TOKEN ?? "",
         baseUrl: env.X_API_URL,
         logger: logger.child({ source: "x" }),
+      });
+    case "bluesky":
+      return createJetstreamSource({
+        urls: env.JETSTREAM_URL,
+        cursorPath: env.JETSTREAM_CURSOR_PATH,
+        logger: logger.child({ source: "bluesky" }),
+        onEvent: (outcome) => {
+          if (outcome === "reconnect") metrics.sourceReconnects.inc({ source: "bluesky" });
+          else metrics.sourceEvents.inc({ source: "bluesky", outcome });
+        },
       });
   }
 }

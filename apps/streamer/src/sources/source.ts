@@ -1,3 +1,5 @@
+import type { PostSource } from "@tweetream/shared";
+
 /** A post as a source delivers it, before preprocessing and topic matching. */
 export interface RawPost {
   /** Unique per source; the Kafka key downstream. */
@@ -8,6 +10,13 @@ export interface RawPost {
   createdAt: string;
   /** BCP 47 tag as the source reports it, or "und". */
   lang: string;
+  /** A link to the post on its service, where there is one (https). */
+  url?: string;
+  /**
+   * Hashtags the source knows of beyond those written in the text (Bluesky's
+   * tag facets and outline `tags`), without `#`; rules' `#tag` terms match them.
+   */
+  hashtags?: readonly string[];
   /**
    * Topic slugs the source matched itself (the X source: X's `matching_rules`
    * tags). Undefined for sources whose posts the streamer matches against the
@@ -28,7 +37,7 @@ export type Emit = (posts: readonly RawPost[]) => Promise<void>;
  * source is exhausted (a file without looping).
  */
 export interface Source {
-  readonly kind: "synthetic" | "file" | "x";
+  readonly kind: PostSource;
   run(emit: Emit, signal: AbortSignal): Promise<void>;
   /** Called at start and on every catalogue change with all current topics (slug → rule). */
   setTopics?(topics: TopicRules): Promise<void>;

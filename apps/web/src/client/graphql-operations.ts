@@ -5,6 +5,7 @@ import { gql } from "@apollo/client";
 
 export type Label = "TRAFFIC" | "NON_TRAFFIC";
 export type TopicStatus = "PENDING" | "ACTIVE" | "DELETING";
+export type PostSource = "SYNTHETIC" | "FILE" | "X" | "BLUESKY";
 
 export interface Topic {
   slug: string;
@@ -19,6 +20,8 @@ export interface Topic {
 export interface Tweet {
   id: string;
   text: string;
+  source: PostSource;
+  url: string | null;
   author: { id: string; username: string };
   createdAt: string;
   label: Label;
@@ -56,6 +59,8 @@ const TWEET_FIELDS = gql`
   fragment TweetFields on Tweet {
     id
     text
+    source
+    url
     author {
       id
       username

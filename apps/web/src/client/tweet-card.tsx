@@ -2,6 +2,7 @@ import { memo } from "react";
 import type { Tweet } from "./graphql-operations.ts";
 import { highlightRuns } from "./highlight-text.ts";
 import { LabelBadge } from "./label-badge.tsx";
+import { SourceBadge } from "./source-badge.tsx";
 
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
@@ -21,7 +22,11 @@ export const TweetCard = memo(function TweetCard({
       className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
-        <span className="font-medium">@{tweet.author.username}</span>
+        <span className="font-medium">
+          {/* A Bluesky author whose handle is not known yet goes by their DID. */}
+          {tweet.author.username ? `@${tweet.author.username}` : tweet.author.id}
+        </span>
+        <SourceBadge source={tweet.source} url={tweet.url} />
         <time dateTime={tweet.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
           {Number.isNaN(created.getTime()) ? tweet.createdAt : time.format(created)}
         </time>

@@ -8,20 +8,37 @@ export const MAX_TEXT_LENGTH = 25_000;
 const epochMs = z.number().int().nonnegative();
 
 /**
+ * Longest post id: a Bluesky id is an AT URI, `at://<did>/app.bsky.feed.post/<rkey>`,
+ * and a `did:web` DID alone may be a whole domain name (253 characters).
+ */
+export const MAX_POST_ID_LENGTH = 512;
+
+/** Where posts come from (`STREAMER_SOURCE`). */
+export const PostSource = z.enum(["synthetic", "file", "x", "bluesky"]);
+export type PostSource = z.infer<typeof PostSource>;
+
+/**
  * Value of a `tweetream.tweets.preprocessed` record (key = post id): a post
  * cleaned by the streamer and tagged with every topic whose rule it matches.
  */
 export const PreprocessedPost = z.object({
   v: z.literal(1),
-  id: z.string().min(1).max(64),
-  /** Which source produced it: `synthetic`, `file` or `x`. */
-  source: z.enum(["synthetic", "file", "x"]),
+  id: z.string().min(1).max(MAX_POST_ID_LENGTH),
+  /** Which source produced it. */
+  source: PostSource,
+  /** A link to the post where its source has one (`https` only). */
+  url: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .optional(),
   text: z.string().max(MAX_TEXT_LENGTH),
   /** The text after the shared preprocessing (the model's input). */
   cleanText: z.string().max(MAX_TEXT_LENGTH),
   author: z.object({
-    id: z.string().min(1).max(64),
-    username: z.string().max(64),
+    /** The source's id of the author: an X user id, a Bluesky DID, … */
+    id: z.string().min(1).max(MAX_POST_ID_LENGTH),
+    /** Handle without `@`; empty when the source has not told it (a Bluesky DID without a known handle). */
+    username: z.string().max(253),
   }),
   createdAt: z.iso.datetime(),
   /** BCP 47 language tag as reported by the source, or `und`. */

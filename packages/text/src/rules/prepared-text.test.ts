@@ -15,6 +15,14 @@ describe("prepareText", () => {
     );
   });
 
+  it("adds hashtags given beside the text as terms, tokenized like written ones, never as words", () => {
+    const post = prepareText("Jalan ditutup", "id", ["Banjir", "lalin_jkt", "jalan-tol", "!"]);
+    expect(post.words).toEqual(["jalan", "ditutup"]);
+    expect([...post.terms].sort()).toEqual(
+      ["#banjir", "#jalan", "#lalin_jkt", "banjir", "ditutup", "jalan", "lalin_jkt"].sort(),
+    );
+  });
+
   it("drops URLs and @mentions", () => {
     const post = prepareText(
       "@TMCPoldaMetro macet di tol https://t.co/AbC123 cek www.lalin.id/peta ya",

@@ -68,9 +68,9 @@ export class TopicMatcher {
     return this.entries.size;
   }
 
-  /** The sorted slugs of every topic whose rule matches the post. */
-  match(text: string, lang: string): string[] {
-    return this.matchPrepared(prepareText(text, lang));
+  /** The sorted slugs of every topic whose rule matches the post (`hashtags`: see `prepareText`). */
+  match(text: string, lang: string, hashtags?: readonly string[]): string[] {
+    return this.matchPrepared(prepareText(text, lang, hashtags));
   }
 
   /** Like `match`, for a post already prepared with `prepareText`. */

@@ -18,7 +18,9 @@ export type Scalars = {
 
 export type Author = {
   __typename?: 'Author';
+  /** The source's id of the author: an X user id, a Bluesky DID, … */
   id: Scalars['ID']['output'];
+  /** The handle, without `@`; empty when the source has not told it (a Bluesky author whose handle is not known yet). */
   username: Scalars['String']['output'];
 };
 
@@ -83,6 +85,13 @@ export type PageInfo = {
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+/** Where a post came from (the streamer's `STREAMER_SOURCE`). */
+export type PostSource =
+  | 'BLUESKY'
+  | 'FILE'
+  | 'SYNTHETIC'
+  | 'X';
 
 export type Query = {
   __typename?: 'Query';
@@ -234,12 +243,16 @@ export type Tweet = {
   model: ModelInfo;
   /** Model confidence in `label`, 0 to 1. */
   score: Scalars['Float']['output'];
+  /** The source the post came from. */
+  source: PostSource;
   /** The original text. Render it as text, never as HTML. */
   text: Scalars['String']['output'];
   /** The topic (slug) it was delivered to. */
   topic: Scalars['ID']['output'];
   /** Every topic the post matched. */
   topics: Array<Scalars['ID']['output']>;
+  /** A link to the post on its service, where the source has one (Bluesky); null otherwise. */
+  url: Maybe<Scalars['String']['output']>;
 };
 
 /** Recent posts, newest first. */
@@ -347,6 +360,7 @@ export type ResolversTypes = {
   ModelInfo: ResolverTypeWrapper<ModelInfo>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PostSource: PostSource;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RuleValidation: ResolverTypeWrapper<RuleValidation>;
   StatsBucket: ResolverTypeWrapper<StatsBucketModel>;
@@ -488,9 +502,11 @@ export type TweetResolvers<ContextType = GatewayContext, ParentType extends Reso
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['ModelInfo'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['PostSource'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   topics?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type TweetConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetConnection'] = ResolversParentTypes['TweetConnection']> = {

@@ -1,7 +1,7 @@
-// The GraphQL `Label` enum and the Kafka contract's labels: TRAFFIC ↔ "traffic",
-// NON_TRAFFIC ↔ "non_traffic".
-import type { PostLabel } from "@tweetream/shared";
-import type { Label } from "../generated/graphql.ts";
+// The GraphQL enums and the Kafka contract's values: `Label` (TRAFFIC ↔
+// "traffic", NON_TRAFFIC ↔ "non_traffic") and `PostSource` (BLUESKY ↔ "bluesky", …).
+import type { PostLabel, PostSource as KafkaPostSource } from "@tweetream/shared";
+import type { Label, PostSource } from "../generated/graphql.ts";
 
 const toPost = { TRAFFIC: "traffic", NON_TRAFFIC: "non_traffic" } as const satisfies Record<
   Label,
@@ -20,4 +20,16 @@ export function postLabel(label: Label): PostLabel {
 /** The GraphQL `Label` of a post label. */
 export function graphqlLabel(label: PostLabel): Label {
   return toGraphQL[label];
+}
+
+const sourceToGraphQL = {
+  synthetic: "SYNTHETIC",
+  file: "FILE",
+  x: "X",
+  bluesky: "BLUESKY",
+} as const satisfies Record<KafkaPostSource, PostSource>;
+
+/** The GraphQL `PostSource` of a post's source. */
+export function graphqlSource(source: KafkaPostSource): PostSource {
+  return sourceToGraphQL[source];
 }

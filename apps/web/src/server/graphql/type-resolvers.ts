@@ -1,7 +1,7 @@
 // Field resolvers of the types whose parents are our own objects (codegen's
 // mappers): a Tweet is a HubItem, stats buckets are the hub's counts.
 import type { Resolvers } from "../generated/graphql.ts";
-import { graphqlLabel } from "./labels.ts";
+import { graphqlLabel, graphqlSource } from "./labels.ts";
 
 export const typeResolvers: Resolvers = {
   Tweet: {
@@ -9,6 +9,8 @@ export const typeResolvers: Resolvers = {
     topic: (item) => item.slug,
     text: (item) => item.post.text,
     cleanText: (item) => item.post.cleanText,
+    source: (item) => graphqlSource(item.post.source),
+    url: (item) => item.post.url ?? null,
     author: (item) => item.post.author,
     createdAt: (item) => item.post.createdAt,
     lang: (item) => item.post.lang,
