@@ -22,9 +22,12 @@ export interface HubItem {
   /** Its Kafka partition and offset. */
   partition: number;
   offset: bigint;
-  /** This process's position right after the post: every record it had read, per partition. */
-  position: Position;
-  /** `position` as an opaque cursor. */
+  /**
+   * This process's position right after the post (every record it had read,
+   * per partition) as an opaque cursor. Only the cursor is kept: it takes a
+   * few dozen bytes, and the few readers that need the position itself (those
+   * that resumed from a cursor, until they are past it) decode it.
+   */
   cursor: string;
   /** Kafka record timestamp, epoch ms */
   timestamp: number;
@@ -518,14 +521,12 @@ export class TweetHub {
       // topics is one item in each.
       const seenKey = `${state.slug} ${post.id}`;
       const duplicate = this.#seen.has(seenKey);
-      const position: Position = { through: positionOf(state.next), own: raw.partition };
       const item: HubItem = {
         slug: state.slug,
         post,
         partition: raw.partition,
         offset,
-        position,
-        cursor: encodeCursor(position),
+        cursor: encodeCursor({ through: positionOf(state.next), own: raw.partition }),
         timestamp: raw.timestamp,
       };
       if (duplicate) {
@@ -568,13 +569,13 @@ export class TweetHub {
         const { floor } = reader;
         if (floor) {
           if (covers(floor, item.partition, item.offset)) continue;
-          if (dominates(item.position, floor)) {
+          const position = parseCursor(item.cursor);
+          if (dominates(position, floor)) {
             reader.floor = undefined;
           } else {
             // Partitions interleave differently on another process: the
             // subscriber's cursor must not fall back below what it had.
-            const position = join(item.position, floor);
-            delivered = { ...item, position, cursor: encodeCursor(position) };
+            delivered = { ...item, cursor: encodeCursor(join(position, floor)) };
           }
         }
         reader.last = delivered;
@@ -588,13 +589,10 @@ export class TweetHub {
   }
 
   #tooSlow(reader: Reader): void {
-    const position = reader.last?.position ?? reader.floor;
+    const cursor = reader.last?.cursor ?? encodeCursor(reader.floor ?? { through: new Map() });
     this.#remove(reader);
     this.#onTooSlow?.();
-    this.#end(reader.sink, {
-      kind: "tooSlow",
-      cursor: encodeCursor(position ?? { through: new Map() }),
-    });
+    this.#end(reader.sink, { kind: "tooSlow", cursor });
   }
 
   #remove(reader: Reader): void {
