@@ -1,6 +1,7 @@
 import { preprocess, type TopicMatcher } from "@tweetream/text";
 import {
   encodeMessage,
+  PostDeleted,
   PreprocessedPost,
   type Logger,
   type OutgoingRecord,
@@ -19,12 +20,16 @@ export interface PipelineStats {
   /** Failed the PreprocessedPost schema (e.g. an over-long id): counted, logged and dropped. */
   invalid: number;
   published: number;
+  /** Deletions the source reported, published to the deletions topic. */
+  deletions: number;
 }
 
 export interface PipelineOptions {
   producer: Producer;
   /** The preprocessed-posts topic. */
   topic: string;
+  /** The deletions topic. */
+  deletedTopic: string;
   source: PreprocessedPost["source"];
   matcher: TopicMatcher;
   /** Current topic slugs; X's own matches are kept only for these. */
@@ -38,7 +43,8 @@ export interface PipelineOptions {
 /**
  * Turns raw posts into PreprocessedPosts: drops duplicates within a window of
  * recent ids, cleans the text, tags each post with every topic it matches and
- * publishes the tagged ones, keyed by post id, in one acknowledged batch.
+ * publishes the tagged ones, keyed by post id, in one acknowledged batch,
+ * with a PostDeleted record for each deletion the source reported.
  */
 export class PostPipeline {
   readonly stats: PipelineStats = {
@@ -47,6 +53,7 @@ export class PostPipeline {
     unmatched: 0,
     invalid: 0,
     published: 0,
+    deletions: 0,
   };
   readonly #seen: LRUCache<string, true>;
   readonly #options: PipelineOptions;
@@ -57,9 +64,12 @@ export class PostPipeline {
   }
 
   /** Processes one batch; resolves when every tagged post is acknowledged by Kafka. */
-  readonly handle = async (posts: readonly RawPost[]): Promise<void> => {
+  readonly handle = async (
+    posts: readonly RawPost[],
+    deletedIds: readonly string[] = [],
+  ): Promise<void> => {
     const ingestedAt = Date.now();
-    const { matcher, knownTopics, source, topic, metrics } = this.#options;
+    const { matcher, knownTopics, source, topic, deletedTopic, metrics } = this.#options;
     const records: OutgoingRecord[] = [];
     const accepted: string[] = [];
     const tagged: string[] = [];
@@ -109,6 +119,13 @@ export class PostPipeline {
       accepted.push(post.id);
       tagged.push(...topics);
     }
+    // Every deletion is passed on, matched or not: a web process may hold the
+    // post from before a catalogue change, or from another streamer.
+    const published = records.length;
+    for (const id of deletedIds) {
+      const value: PostDeleted = { v: 1, id, source, deletedAt: ingestedAt };
+      records.push({ topic: deletedTopic, key: id, value: encodeMessage(PostDeleted, value) });
+    }
     if (records.length > 0) {
       const timer = metrics.publishSeconds.startTimer();
       await this.#options.producer.send(records);
@@ -119,15 +136,20 @@ export class PostPipeline {
     // One line per post only at debug: at thousands of posts a second, info stays quiet.
     if (this.#options.logger.isLevelEnabled("debug")) {
       for (const record of records) {
-        this.#options.logger.debug({ postId: record.key }, "published a post");
+        this.#options.logger.debug(
+          { postId: record.key },
+          record.topic === deletedTopic ? "published a deletion" : "published a post",
+        );
       }
     }
-    this.#count("published", records.length);
+    this.#count("published", published);
+    // Not posts: the sources' event counter has them (outcome "delete").
+    this.stats.deletions += deletedIds.length;
     for (const slug of tagged) metrics.tagged.inc({ topic: slug });
   };
 
   /** Counts an outcome both in `stats` and in the Prometheus counter. */
-  #count(outcome: Exclude<keyof PipelineStats, "received">, n = 1): void {
+  #count(outcome: Exclude<keyof PipelineStats, "received" | "deletions">, n = 1): void {
     this.stats[outcome] += n;
     this.#options.metrics.posts.inc({ outcome }, n);
   }

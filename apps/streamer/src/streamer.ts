@@ -118,6 +118,7 @@ export async function startStreamer({
     const pipeline = new PostPipeline({
       producer,
       topic: topics.preprocessed,
+      deletedTopic: topics.deleted,
       source: source.kind,
       matcher,
       knownTopics: () => follower.topics,

@@ -6,13 +6,14 @@ import {
   createKafkaClient,
   createLogger,
   jsonDecoder,
+  PostDeleted,
   PreprocessedPost,
   topicNames,
   type KafkaClient,
 } from "@tweetream/shared";
 import { metricValue, topicUpsertRecord, uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "../src/index.ts";
-import { FakeJetstream, likeEvent, nextTimeUs, postEvent } from "./fake-jetstream.ts";
+import { deleteEvent, FakeJetstream, likeEvent, nextTimeUs, postEvent } from "./fake-jetstream.ts";
 
 const topics = topicNames(uniqueName("bluesky-test"));
 const logger = createLogger("bluesky-test", "warn");
@@ -121,6 +122,41 @@ describe("streamer with the bluesky source", () => {
     expect(
       await metricValue(port, "tweetream_streamer_posts_total", { outcome: "duplicates" }),
     ).toBeGreaterThan(0);
+  });
+
+  it("passes every deletion on to the deletions topic, of matching posts or not", async () => {
+    jetstream.append(
+      postEvent("did:plc:d", "3kd1", { text: "jalan macet parah", langs: ["id"] }),
+      deleteEvent("did:plc:d", "3kd1"),
+      deleteEvent("did:plc:other", "3kd2"),
+    );
+    const deletions: PostDeleted[] = [];
+    const consumer = await kafka.startConsumer<PostDeleted>({
+      groupId: uniqueName("deletions"),
+      topics: [topics.deleted],
+      fromBeginning: true,
+      decode: jsonDecoder(PostDeleted),
+      onBatch: async (records) => {
+        deletions.push(...records.map((r) => r.value));
+      },
+    });
+    try {
+      await waitFor(() => (deletions.length >= 2 ? true : undefined), {
+        what: "both deletions",
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await consumer.stop();
+    }
+    // At least once: a reconnect rewinds the cursor, and web processes take repeats in their stride.
+    expect(new Set(deletions.map((d) => d.id))).toEqual(
+      new Set([
+        "at://did:plc:d/app.bsky.feed.post/3kd1",
+        "at://did:plc:other/app.bsky.feed.post/3kd2",
+      ]),
+    );
+    expect(deletions.every((d) => d.source === "bluesky")).toBe(true);
+    expect(streamer.stats.deletions).toBeGreaterThanOrEqual(2);
   });
 
   it("refuses a JETSTREAM_URL that is not a WebSocket URL, naming the variable and the fix", () => {

@@ -145,45 +145,51 @@ export function nextTimeUs(stepUs = 1_000): number {
   return clock;
 }
 
-/** An `app.bsky.feed.post` create event, shaped like Jetstream's golden one. */
+/** A commit event of `collection`, shaped like Jetstream's golden ones (a delete has no record). */
+function commitEvent(
+  did: string,
+  timeUs: number,
+  commit: { operation: string; collection: string; rkey: string; record?: Record<string, unknown> },
+): FakeEvent {
+  const { rkey, record } = commit;
+  return {
+    did,
+    time_us: timeUs,
+    kind: "commit",
+    commit: {
+      rev: `rev${rkey}`,
+      ...commit,
+      ...(record ? { record: { $type: commit.collection, ...record }, cid: `bafyrei${rkey}` } : {}),
+    },
+  };
+}
+
+/** An `app.bsky.feed.post` create event. */
 export function postEvent(
   did: string,
   rkey: string,
   record: Record<string, unknown>,
   timeUs = nextTimeUs(),
 ): FakeEvent {
-  return {
-    did,
-    time_us: timeUs,
-    kind: "commit",
-    commit: {
-      rev: `rev${rkey}`,
-      operation: "create",
-      collection: "app.bsky.feed.post",
-      rkey,
-      record: {
-        $type: "app.bsky.feed.post",
-        createdAt: new Date(Math.floor(timeUs / 1000)).toISOString(),
-        ...record,
-      },
-      cid: `bafyrei${rkey}`,
-    },
-  };
+  return commitEvent(did, timeUs, {
+    operation: "create",
+    collection: "app.bsky.feed.post",
+    rkey,
+    record: { createdAt: new Date(Math.floor(timeUs / 1000)).toISOString(), ...record },
+  });
+}
+
+/** An `app.bsky.feed.post` delete event: its author deleted the post. */
+export function deleteEvent(did: string, rkey: string, timeUs = nextTimeUs()): FakeEvent {
+  return commitEvent(did, timeUs, { operation: "delete", collection: "app.bsky.feed.post", rkey });
 }
 
 /** A commit of another collection (a like), which the source must ignore. */
 export function likeEvent(did: string, rkey: string, timeUs = nextTimeUs()): FakeEvent {
-  return {
-    did,
-    time_us: timeUs,
-    kind: "commit",
-    commit: {
-      rev: `rev${rkey}`,
-      operation: "create",
-      collection: "app.bsky.feed.like",
-      rkey,
-      record: { $type: "app.bsky.feed.like", createdAt: new Date().toISOString() },
-      cid: `bafyrei${rkey}`,
-    },
-  };
+  return commitEvent(did, timeUs, {
+    operation: "create",
+    collection: "app.bsky.feed.like",
+    rkey,
+    record: { createdAt: new Date().toISOString() },
+  });
 }

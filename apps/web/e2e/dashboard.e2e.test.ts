@@ -14,6 +14,7 @@ import {
   createKafkaClient,
   createLogger,
   encodeMessage,
+  PostDeleted,
   topicNames,
 } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
@@ -214,7 +215,7 @@ describe("dashboard", () => {
     expect(await feed.getByTestId("paused-count").count()).toBe(0);
   }, 120_000);
 
-  it("shows each post's source, and a Bluesky post with a link to it", async () => {
+  it("shows each post's source, and a Bluesky post with a link to it until it is deleted", async () => {
     const badges = await feed
       .getByTestId("source-badge")
       .evaluateAll((items) => items.map((item) => item.getAttribute("data-source")));
@@ -241,8 +242,6 @@ describe("dashboard", () => {
     await producer.send([
       { topic: kafka.topics.user(slug), key: post.id, value: encodeMessage(ClassifiedPost, post) },
     ]);
-    await producer.disconnect();
-    await kafka.close();
 
     const card = feed.locator(`[data-testid="tweet"][data-id="${post.id}"]`);
     await card.waitFor({ timeout: 30_000 });
@@ -254,6 +253,26 @@ describe("dashboard", () => {
     expect(await card.textContent()).toContain(did);
     await card.scrollIntoViewIfNeeded();
     await shot(feed, "feed-bluesky-post");
+
+    // Its author deletes it: the streamer writes the deletion, and the card goes.
+    const deletion: PostDeleted = { v: 1, id: post.id, source: "bluesky", deletedAt: Date.now() };
+    await producer.send([
+      { topic: kafka.topics.deleted, key: post.id, value: encodeMessage(PostDeleted, deletion) },
+    ]);
+    await producer.disconnect();
+    await kafka.close();
+    await card.waitFor({ state: "detached", timeout: 30_000 });
+    const recent = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `query ($topic: ID!) { tweets(topic: $topic, first: 100) { edges { node { id } } } }`,
+        variables: { topic: slug },
+      }),
+    });
+    const ids = RecentIds.parse(await recent.json()).data.tweets.edges.map((e) => e.node.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).not.toContain(post.id);
   }, 120_000);
 
   it("filters by label and fits a phone screen, light and dark", async () => {

@@ -108,6 +108,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     onDelivered: metrics.delivered,
     onTooSlow: metrics.subscriberTooSlow,
     onDuplicate: metrics.duplicate,
+    onDeleted: metrics.deleted,
     onDeadLetter: (reason) => {
       metrics.deadLetters.inc({ reason });
     },

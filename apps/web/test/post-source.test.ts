@@ -1,16 +1,19 @@
 // A post's source and link through the real web server: a Bluesky post written
 // to its topic's Kafka log comes out of `tweets` and `tweetAdded` with
 // `source: BLUESKY`, its bsky.app link, its DID and an empty handle; a
-// synthetic one with `url: null`.
+// synthetic one with `url: null`. Its deletion, written to the deletions
+// topic, takes it out of `tweets` and reaches a stock graphql-ws
+// `tweetDeleted` subscriber.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ClassifiedPost,
   createKafkaClient,
   encodeMessage,
+  PostDeleted,
   topicNames,
   type KafkaClient,
 } from "@tweetream/shared";
-import { waitFor } from "@tweetream/shared/testing";
+import { metricValue, waitFor } from "@tweetream/shared/testing";
 import type { WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
 import {
@@ -106,5 +109,69 @@ describe("a post's source and link", () => {
       (edge) => edge.node,
     );
     expect(nodes).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("leaves the history when its source deletes it, and tweetDeleted says so", async () => {
+    const heard: unknown[] = [];
+    const client = wsClient(web);
+    client.subscribe(
+      { query: `subscription { tweetDeleted(topic: "jalan") { id topic } }` },
+      {
+        next: (result) => heard.push(result.data?.tweetDeleted),
+        error: (error) => heard.push({ error }),
+        complete: () => undefined,
+      },
+    );
+    // The subscription reaches the server before the deletion does.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const producer = await kafka.createProducer();
+    const deletion: PostDeleted = { v: 1, id: bluesky.id, source: "bluesky", deletedAt: 1 };
+    await producer.send([
+      { topic: kafka.topics.deleted, key: bluesky.id, value: encodeMessage(PostDeleted, deletion) },
+    ]);
+    await producer.disconnect();
+    await waitFor(() => (heard.length >= 1 ? true : undefined), { what: "the deletion" });
+    await client.dispose();
+    expect(heard).toEqual([{ id: bluesky.id, topic: "jalan" }]);
+
+    const page = await graphql(
+      web,
+      `
+        {
+          tweets(topic: "jalan") {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+    );
+    const ids = (page.data as { tweets: { edges: { node: { id: string } }[] } }).tweets.edges.map(
+      (edge) => edge.node.id,
+    );
+    expect(ids).toEqual(["syn-1-1"]);
+    expect(await metricValue(web.port, "tweetream_web_posts_deleted_total")).toBe(1);
+  });
+
+  it("refuses tweetDeleted of a topic that does not exist", async () => {
+    const results: unknown[] = [];
+    const client = wsClient(web);
+    await new Promise<void>((resolve) => {
+      client.subscribe(
+        { query: `subscription { tweetDeleted(topic: "nope") { id } }` },
+        {
+          next: (result) => results.push(result),
+          error: (error) => {
+            results.push(error);
+            resolve();
+          },
+          complete: resolve,
+        },
+      );
+    });
+    await client.dispose();
+    expect(results).toMatchObject([{ errors: [{ extensions: { code: "NOT_FOUND" } }] }]);
   });
 });

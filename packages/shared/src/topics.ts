@@ -21,6 +21,8 @@ export interface TopicNames {
   readonly control: string;
   /** Cleaned, tagged posts: key = post id. */
   readonly preprocessed: string;
+  /** Deletions the sources reported: key = post id, value = PostDeleted. */
+  readonly deleted: string;
   /** Records a consumer could not process, with the reason in headers. */
   readonly deadLetter: string;
   /** The topic that carries the classified posts of one user topic. */
@@ -39,6 +41,7 @@ export function topicNames(prefix = DEFAULT_TOPIC_PREFIX): TopicNames {
     prefix,
     control: `${prefix}.control`,
     preprocessed: `${prefix}.tweets.preprocessed`,
+    deleted: `${prefix}.tweets.deleted`,
     deadLetter: `${prefix}.dlq`,
     user(slug) {
       if (!SLUG_PATTERN.test(slug)) {

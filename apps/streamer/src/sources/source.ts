@@ -28,8 +28,11 @@ export interface RawPost {
 /** The topics a source may need to know about (the X source syncs them as stream rules). */
 export type TopicRules = ReadonlyMap<string, string>;
 
-/** Called with each batch of posts; resolves once they are safely handed on (backpressure). */
-export type Emit = (posts: readonly RawPost[]) => Promise<void>;
+/**
+ * Called with each batch of posts, and the ids of posts the source says were
+ * deleted; resolves once both are safely handed on (backpressure).
+ */
+export type Emit = (posts: readonly RawPost[], deletedIds?: readonly string[]) => Promise<void>;
 
 /**
  * Where posts come from. `run` delivers batches through `emit`, awaiting each

@@ -145,6 +145,18 @@ export const TWEET_ADDED: TypedDocumentNode<
   }
 `;
 
+export const TWEET_DELETED: TypedDocumentNode<
+  { tweetDeleted: { id: string; topic: string } },
+  { topic: string }
+> = gql`
+  subscription TweetDeleted($topic: ID!) {
+    tweetDeleted(topic: $topic) {
+      id
+      topic
+    }
+  }
+`;
+
 export const TOPIC_STATS: TypedDocumentNode<
   { topicStats: TopicStats },
   { topic: string; window: number }

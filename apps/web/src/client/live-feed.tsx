@@ -4,11 +4,19 @@
 // a reconnect the subscription resumes after the last cursor seen, so nothing
 // is skipped (and replayed posts already shown are dropped by id). A feed that
 // fell behind the server's history (SUBSCRIBER_TOO_SLOW) resumes from the
-// cursor the server gives, and says that posts may be missing.
+// cursor the server gives, and says that posts may be missing. A post deleted
+// at its source (tweetDeleted) leaves the list, and is not shown if it arrives
+// later.
 import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { tooSlowCursor } from "./graphql-errors.ts";
-import { RECENT_TWEETS, TWEET_ADDED, type Label, type Tweet } from "./graphql-operations.ts";
+import {
+  RECENT_TWEETS,
+  TWEET_ADDED,
+  TWEET_DELETED,
+  type Label,
+  type Tweet,
+} from "./graphql-operations.ts";
 import { termsPattern } from "./highlight-text.ts";
 import { ruleTerms } from "./rule-terms.ts";
 import { useTransport } from "./transport-context.tsx";
@@ -24,6 +32,10 @@ const SEEN_LIMIT = 5000;
 /** Remembers the newest ids it was shown; answers whether an id is new. */
 class SeenIds {
   readonly #ids = new Set<string>();
+
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
 
   /** True the first time `id` is offered. */
   add(id: string): boolean {
@@ -78,6 +90,8 @@ export function LiveFeed({
   // A resubscription replays from its `after`; graphql-ws may resend the old
   // one before ours replaces it, so posts already delivered are dropped here.
   const seen = useRef(new SeenIds());
+  /** Posts deleted at their source: dropped from the list, and never shown again. */
+  const deleted = useRef(new SeenIds());
   const pattern = useMemo(() => termsPattern(ruleTerms(rule)), [rule]);
 
   const history = useQuery(RECENT_TWEETS, {
@@ -105,7 +119,8 @@ export function LiveFeed({
     });
   }, [transport]);
 
-  const push = useFrameBatch<Tweet>((batch, arrived) => {
+  const push = useFrameBatch<Tweet>((arrivals, arrived) => {
+    const batch = arrivals.filter((tweet) => !deleted.current.has(tweet.id));
     if (pausedRef.current) {
       held.current = merge(held.current, batch, FEED_LIMIT);
       setHeldCount((count) => count + arrived);
@@ -144,6 +159,23 @@ export function LiveFeed({
           },
         },
   );
+
+  useSubscription(TWEET_DELETED, {
+    variables: { topic },
+    fetchPolicy: "no-cache",
+    ignoreResults: true,
+    onData: ({ data }) => {
+      const id = data.data?.tweetDeleted.id;
+      if (id === undefined) return;
+      deleted.current.add(id);
+      // A tweetAdded of it still on its way is dropped as a replay.
+      seen.current.add(id);
+      const holding = held.current.length;
+      held.current = held.current.filter((tweet) => tweet.id !== id);
+      if (held.current.length < holding) setHeldCount((count) => count - 1);
+      setItems((current) => current.filter((tweet) => tweet.id !== id));
+    },
+  });
 
   const resume = () => {
     const arrived = [...held.current].reverse();

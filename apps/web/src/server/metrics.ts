@@ -42,13 +42,18 @@ export function createWebMetrics(
   });
   const dropped = new Counter({
     name: "tweetream_web_subscriber_dropped_total",
-    help: "Values a slow topicsChanged subscriber never got: 1,000 changes were waiting for it and the oldest was dropped.",
+    help: "Values a slow topicsChanged or tweetDeleted subscriber never got: 1,000 were waiting for it and the oldest was dropped.",
     labelNames: ["subscription"] as const,
     registers: [registry],
   });
   const tooSlow = new Counter({
     name: "tweetream_web_subscriber_too_slow_total",
     help: "tweetAdded subscriptions ended with SUBSCRIBER_TOO_SLOW: the subscriber fell behind the oldest post its topic's history keeps.",
+    registers: [registry],
+  });
+  const deleted = new Counter({
+    name: "tweetream_web_posts_deleted_total",
+    help: "Posts taken out of this process's history because their source deleted them.",
     registers: [registry],
   });
   new Gauge({
@@ -76,6 +81,10 @@ export function createWebMetrics(
     /** For the gateway's `onSubscriberDropped`. */
     subscriberDropped: (subscription: DroppingSubscription) => {
       dropped.inc({ subscription });
+    },
+    /** For TweetHub's `onDeleted`. */
+    deleted: (removed: number) => {
+      deleted.inc(removed);
     },
     /** For TweetHub's `onTooSlow`. */
     subscriberTooSlow: () => {

@@ -253,6 +253,7 @@ export function coreTopicSpecs(
       config: { "cleanup.policy": "compact", "min.compaction.lag.ms": "0" },
     },
     { topic: topics.preprocessed, partitions, replicationFactor },
+    { topic: topics.deleted, partitions, replicationFactor },
     { topic: topics.deadLetter, partitions: 1, replicationFactor },
   ];
 }

@@ -65,3 +65,17 @@ export const ClassifiedPost = PreprocessedPost.extend({
   classifiedAt: epochMs,
 });
 export type ClassifiedPost = z.infer<typeof ClassifiedPost>;
+
+/**
+ * Value of a `tweetream.tweets.deleted` record (key = post id): its source
+ * said the post was deleted. Web processes drop it from their history and
+ * tell open subscriptions; a post that arrives after its deletion is dropped.
+ */
+export const PostDeleted = z.object({
+  v: z.literal(1),
+  id: z.string().min(1).max(MAX_POST_ID_LENGTH),
+  source: PostSource,
+  /** When the streamer took the deletion in (epoch ms). */
+  deletedAt: epochMs,
+});
+export type PostDeleted = z.infer<typeof PostDeleted>;

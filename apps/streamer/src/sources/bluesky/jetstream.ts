@@ -67,7 +67,7 @@ export interface JetstreamStats {
   /** Moves to the next host after `failoverAfter` failures in a row. */
   failovers: number;
   posts: number;
-  /** Post deletions seen (carried downstream by a later change; counted for now). */
+  /** Post deletions seen (each handed on with the posts, to the deletions topic). */
   deletions: number;
   malformed: number;
   /** The `time_us` of the last event whose posts Kafka acknowledged. */
@@ -90,10 +90,14 @@ export function createJetstreamSource(options: JetstreamSourceOptions): Jetstrea
 /** How a connection ended. */
 type Ending = { kind: "aborted" } | { kind: "failed"; reason: string };
 
-/** One queued event: a post to hand on, or only a position to remember once the posts before it are safe. */
+/**
+ * One queued event: a post or a deletion to hand on, or only a position to
+ * remember once what came before it is safe.
+ */
 interface Queued {
   timeUs: number;
   post?: RawPost;
+  deletedId?: string;
 }
 
 const LOG_INTERVAL_MS = 10_000;
@@ -280,7 +284,7 @@ class Jetstream implements JetstreamSource {
           break;
         case "delete":
           this.stats.deletions++;
-          queue.push({ timeUs: item.timeUs });
+          queue.push({ timeUs: item.timeUs, deletedId: item.id });
           break;
         case "other":
           queue.push({ timeUs: item.timeUs });
@@ -318,7 +322,8 @@ class Jetstream implements JetstreamSource {
             socket.resume();
           }
           const posts = batch.flatMap((queued) => (queued.post ? [queued.post] : []));
-          if (posts.length > 0) await emit(posts);
+          const deleted = batch.flatMap((queued) => queued.deletedId ?? []);
+          if (posts.length > 0 || deleted.length > 0) await emit(posts, deleted);
           this.#advance(batch);
           continue;
         }

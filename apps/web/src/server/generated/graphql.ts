@@ -163,6 +163,13 @@ export type Subscription = {
    * `cursor` to resume from in its extensions.
    */
   tweetAdded: Tweet;
+  /**
+   * The posts of `topic` deleted at their source (a Bluesky post its author
+   * deleted) while this server held them in the topic's history: they have left
+   * it, and a client drops them from what it shows. Posts deleted before they
+   * reach the server never appear in `tweetAdded` or `tweets` at all.
+   */
+  tweetDeleted: TweetDeletion;
 };
 
 
@@ -175,6 +182,11 @@ export type SubscriptionTopicStatsArgs = {
 export type SubscriptionTweetAddedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<Label>>;
+  topic: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionTweetDeletedArgs = {
   topic: Scalars['ID']['input'];
 };
 
@@ -260,6 +272,15 @@ export type TweetConnection = {
   __typename?: 'TweetConnection';
   edges: Array<TweetEdge>;
   pageInfo: PageInfo;
+};
+
+/** A post deleted at its source. */
+export type TweetDeletion = {
+  __typename?: 'TweetDeletion';
+  /** The deleted post's id (its `Tweet.id`). */
+  id: Scalars['ID']['output'];
+  /** The topic (slug) it was in. */
+  topic: Scalars['ID']['output'];
 };
 
 export type TweetEdge = {
@@ -373,6 +394,7 @@ export type ResolversTypes = {
   TopicStatus: TopicStatus;
   Tweet: ResolverTypeWrapper<HubItem>;
   TweetConnection: ResolverTypeWrapper<TweetPage>;
+  TweetDeletion: ResolverTypeWrapper<TweetDeletion>;
   TweetEdge: ResolverTypeWrapper<Omit<TweetEdge, 'node'> & { node: ResolversTypes['Tweet'] }>;
   UpdateTopicInput: UpdateTopicInput;
 };
@@ -401,6 +423,7 @@ export type ResolversParentTypes = {
   TopicStats: TopicStatsModel;
   Tweet: HubItem;
   TweetConnection: TweetPage;
+  TweetDeletion: TweetDeletion;
   TweetEdge: Omit<TweetEdge, 'node'> & { node: ResolversParentTypes['Tweet'] };
   UpdateTopicInput: UpdateTopicInput;
 };
@@ -465,6 +488,7 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
   topicStats?: SubscriptionResolver<ResolversTypes['TopicStats'], "topicStats", ParentType, ContextType, RequireFields<SubscriptionTopicStatsArgs, 'topic' | 'window'>>;
   topicsChanged?: SubscriptionResolver<ResolversTypes['TopicChange'], "topicsChanged", ParentType, ContextType>;
   tweetAdded?: SubscriptionResolver<ResolversTypes['Tweet'], "tweetAdded", ParentType, ContextType, RequireFields<SubscriptionTweetAddedArgs, 'topic'>>;
+  tweetDeleted?: SubscriptionResolver<ResolversTypes['TweetDeletion'], "tweetDeleted", ParentType, ContextType, RequireFields<SubscriptionTweetDeletedArgs, 'topic'>>;
 };
 
 export type TopicResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Topic'] = ResolversParentTypes['Topic']> = {
@@ -514,6 +538,11 @@ export type TweetConnectionResolvers<ContextType = GatewayContext, ParentType ex
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type TweetDeletionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetDeletion'] = ResolversParentTypes['TweetDeletion']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type TweetEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetEdge'] = ResolversParentTypes['TweetEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Tweet'], ParentType, ContextType>;
@@ -536,6 +565,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   TopicStats?: TopicStatsResolvers<ContextType>;
   Tweet?: TweetResolvers<ContextType>;
   TweetConnection?: TweetConnectionResolvers<ContextType>;
+  TweetDeletion?: TweetDeletionResolvers<ContextType>;
   TweetEdge?: TweetEdgeResolvers<ContextType>;
 };
 

@@ -5,17 +5,18 @@ import type { LiveTopics } from "./live-topics.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
-  hub: Pick<TweetHub, "subscribe" | "history" | "stats">;
+  hub: Pick<TweetHub, "subscribe" | "history" | "stats" | "onDeleted">;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;
   logger: Logger;
-  /** Told of each change a slow topicsChanged subscriber lost (its buffer was full); default none. */
+  /** Told of each value a slow topicsChanged or tweetDeleted subscriber lost (its buffer was full); default none. */
   onSubscriberDropped?: (subscription: DroppingSubscription) => void;
 }
 
 /**
- * The subscriptions whose slow readers lose values: topicsChanged (topicStats
- * only ever keeps the latest; tweetAdded subscribers are told they fell behind).
+ * The subscriptions whose slow readers lose values: topicsChanged and
+ * tweetDeleted (topicStats only ever keeps the latest; tweetAdded subscribers
+ * are told they fell behind).
  */
-export type DroppingSubscription = "topicsChanged";
+export type DroppingSubscription = "topicsChanged" | "tweetDeleted";

@@ -18,6 +18,26 @@ export const subscriptionResolvers: SubscriptionResolvers = {
     },
   },
 
+  tweetDeleted: {
+    subscribe: async (_parent, { topic }, { services }) => {
+      await requireLiveTopic(services, topic);
+      const stream = new PushIterator<{ tweetDeleted: { id: string; topic: string } }>({
+        onDrop: () => services.onSubscriberDropped?.("tweetDeleted"),
+      });
+      stream.onClose(
+        services.hub.onDeleted(topic, (id) => {
+          stream.push({ tweetDeleted: { id, topic } });
+        }),
+      );
+      stream.onClose(
+        services.live.onChange((change) => {
+          if (change.slug === topic && change.kind === "DELETED") stream.end();
+        }),
+      );
+      return stream;
+    },
+  },
+
   topicStats: {
     subscribe: async (_parent, { topic, window }, { services }) => {
       const minutes = checkStatsWindow(window);

@@ -54,7 +54,23 @@ export class TopicLog<T extends LogItem> {
     this.#end++;
   }
 
-  /** The item with sequence number `seq`, or undefined when it is not kept. */
+  /**
+   * Takes every kept item `drop` picks out of the log and returns them. Their
+   * slots stay as holes, so sequence numbers (readers' positions) do not move.
+   */
+  remove(drop: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    for (let seq = this.#start; seq < this.#end; seq++) {
+      const item = this.at(seq);
+      if (item && drop(item)) {
+        this.#slots[seq % this.capacity] = undefined;
+        removed.push(item);
+      }
+    }
+    return removed;
+  }
+
+  /** The item with sequence number `seq`, or undefined when it is not kept (or removed). */
   at(seq: number): T | undefined {
     return seq >= this.#start && seq < this.#end ? this.#slots[seq % this.capacity] : undefined;
   }

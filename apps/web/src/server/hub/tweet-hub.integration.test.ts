@@ -6,6 +6,7 @@ import {
   createLogger,
   DEAD_LETTER_HEADERS,
   encodeMessage,
+  PostDeleted,
   KafkaClient,
   topicNames,
   type Consumer,
@@ -457,4 +458,51 @@ describe("TweetHub", () => {
       await vanishing.close();
     }
   }, 60_000);
+
+  it("takes posts deleted at their source out of the history, live and after a restart", async () => {
+    const slug = uniqueName("deleted");
+    await createTopic(slug);
+    const hub = newHub();
+    await hub.start(new Set([slug]));
+    const heard: string[] = [];
+    hub.onDeleted(slug, (id) => heard.push(id));
+    const live: string[] = [];
+    listen(
+      hub,
+      slug,
+      (item) => live.push(item.post.id),
+      () => undefined,
+    );
+    await writePosts(slug, "del", 0, 10);
+    await waitFor(() => (allPages(hub, slug).length === 10 ? true : undefined), {
+      what: "10 posts in the history",
+    });
+
+    const deletion = (id: string) => ({
+      topic: topics.deleted,
+      key: id,
+      value: encodeMessage(PostDeleted, { v: 1, id, source: "bluesky", deletedAt: Date.now() }),
+    });
+    // del-3 is in the history; del-20's deletion overtakes the post itself.
+    await producer.send([deletion("del-3"), deletion("del-20")]);
+    await waitFor(() => (heard.length > 0 ? true : undefined), { what: "the deletion" });
+    expect(heard).toEqual(["del-3"]);
+    expect(idsOf(allPages(hub, slug))).not.toContain("del-3");
+    expect(allPages(hub, slug)).toHaveLength(9);
+
+    await writePosts(slug, "del", 20, 22);
+    await waitFor(() => (live.includes("del-21") ? true : undefined), { what: "del-21" });
+    expect(live).not.toContain("del-20");
+    expect(idsOf(allPages(hub, slug)).sort()).toEqual(
+      [0, 1, 2, 4, 5, 6, 7, 8, 9, 21].map((i) => `del-${i}`).sort(),
+    );
+
+    // A process started later reads the deletions back before it serves the history.
+    const later = newHub();
+    await later.start(new Set([slug]));
+    await waitFor(() => (allPages(later, slug).length === 10 ? true : undefined), {
+      what: "the history read back",
+    });
+    expect(idsOf(allPages(later, slug)).sort()).toEqual(idsOf(allPages(hub, slug)).sort());
+  });
 });

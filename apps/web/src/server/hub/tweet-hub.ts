@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   ClassifiedPost,
   jsonDecoder,
+  PostDeleted,
   type ConsumedRecord,
   type Consumer,
   type KafkaClient,
@@ -92,7 +93,18 @@ export interface TweetHubOptions {
   dedupeWindow?: number;
   /** Called for each dropped repeat of a post already seen in its topic (metrics). */
   onDuplicate?: (item: HubItem) => void;
+  /**
+   * Deletions read back from the deletions topic at start (default 100,000),
+   * and post ids remembered as deleted, so that a post whose deletion
+   * overtook it is dropped when it arrives.
+   */
+  deletionsReadBack?: number;
+  /** Called with the number of posts a batch of deletions took out of the history (metrics). */
+  onDeleted?: (removed: number) => void;
 }
+
+/** Told of each post of its topic that left the history because it was deleted at its source. */
+export type DeletionListener = (postId: string) => void;
 
 /** A subscriber: a position in its topic's log, and where its items go. */
 interface Reader {
@@ -158,8 +170,14 @@ export class TweetHub {
   readonly #onTooSlow: TweetHubOptions["onTooSlow"];
   readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
   readonly #onDuplicate: TweetHubOptions["onDuplicate"];
+  readonly #onDeleted: TweetHubOptions["onDeleted"];
   /** `<slug> <post id>` of the posts taken lately. */
   readonly #seen: LRUCache<string, true>;
+  /** Ids of the posts deleted lately (read back at start, then live). */
+  readonly #deleted: LRUCache<string, true>;
+  readonly #deletionsReadBack: number;
+  readonly #deletionListeners = new Map<string, Set<DeletionListener>>();
+  #deletionConsumer: Consumer | undefined;
   #consumer: Consumer | undefined;
   #consumedTopics: ReadonlyMap<string, TopicState> = new Map();
   #queue: Promise<void> = Promise.resolve();
@@ -191,9 +209,15 @@ export class TweetHub {
     this.#onTooSlow = options.onTooSlow;
     this.#onDeadLetter = options.onDeadLetter;
     this.#onDuplicate = options.onDuplicate;
+    this.#onDeleted = options.onDeleted;
     this.#seen = new LRUCache({
       max: positiveInteger("dedupeWindow", options.dedupeWindow ?? 100_000),
     });
+    this.#deletionsReadBack = positiveInteger(
+      "deletionsReadBack",
+      options.deletionsReadBack ?? 100_000,
+    );
+    this.#deleted = new LRUCache({ max: this.#deletionsReadBack });
     this.#groupBase = `${this.#kafka.topics.prefix}.web.hub.${randomBytes(6).toString("hex")}`;
   }
 
@@ -206,6 +230,7 @@ export class TweetHub {
   async start(slugs: ReadonlySet<string>): Promise<void> {
     if (this.#started) throw new Error("TweetHub.start called twice");
     this.#started = true;
+    this.#deletionConsumer = await this.#followDeletions();
     await this.setTopics(slugs);
     this.#logger.info({ topics: this.#states.size }, "tweet hub warmed up");
   }
@@ -314,6 +339,83 @@ export class TweetHub {
   }
 
   /**
+   * Calls `listener` with the id of each post of `slug` that leaves the
+   * history because its source deleted it. Returns the unsubscribe function.
+   */
+  onDeleted(slug: string, listener: DeletionListener): () => void {
+    let listeners = this.#deletionListeners.get(slug);
+    if (!listeners) {
+      listeners = new Set();
+      this.#deletionListeners.set(slug, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#deletionListeners.get(slug) === listeners) {
+        this.#deletionListeners.delete(slug);
+      }
+    };
+  }
+
+  /**
+   * Honours posts deleted at their source: each leaves every topic's history
+   * (readers skip the hole), each topic's deletion listeners hear of it, and
+   * a post that arrives later (its deletion overtook it) is dropped. One pass
+   * over the history per batch of deletions.
+   */
+  delete(postIds: readonly string[]): void {
+    if (postIds.length === 0) return;
+    for (const id of postIds) this.#deleted.set(id, true);
+    const ids = new Set(postIds);
+    let removed = 0;
+    for (const state of this.#states.values()) {
+      const items = state.log.remove((item) => ids.has(item.post.id));
+      removed += items.length;
+      const listeners = this.#deletionListeners.get(state.slug);
+      if (!listeners) continue;
+      for (const item of items) {
+        for (const listener of listeners) {
+          try {
+            listener(item.post.id);
+          } catch (error) {
+            this.#callbackFailed(error);
+          }
+        }
+      }
+    }
+    this.#onDeleted?.(removed);
+  }
+
+  /**
+   * Reads the deletions topic: the last `deletionsReadBack` records first
+   * (posts the history is warmed with may have been deleted while this
+   * process was down), then live, in a group of its own that commits nothing.
+   */
+  async #followDeletions(): Promise<Consumer> {
+    const topic = this.#kafka.topics.deleted;
+    const ranges = await this.#kafka.offsetRanges(topic);
+    const share = BigInt(Math.ceil(this.#deletionsReadBack / Math.max(1, ranges.length)));
+    return this.#kafka.startConsumer<PostDeleted>({
+      groupId: `${this.#groupBase}.deletions`,
+      topics: [topic],
+      fromBeginning: true,
+      deleteGroupOnStop: true,
+      commitOffsets: false,
+      startOffsets: ranges.map((range) => ({
+        topic,
+        partition: range.partition,
+        offset: max(BigInt(range.low), BigInt(range.high) - share).toString(),
+      })),
+      decode: jsonDecoder(PostDeleted),
+      onDeadLetter: this.#onDeadLetter,
+      onBatch: (records) => {
+        this.delete(records.map((record) => record.value.id));
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /**
    * Per-minute counts over the last `windowMinutes` minutes ending now (the
    * minute of `now`, default Date.now()), oldest first, empty minutes
    * included; the window is clamped to 1..statsWindowMinutes.
@@ -342,6 +444,8 @@ export class TweetHub {
       this.#consumer = undefined;
       this.#consumedTopics = new Map();
       await consumer?.stop();
+      await this.#deletionConsumer?.stop();
+      this.#deletionListeners.clear();
     })();
     return this.#stopping;
   }
@@ -519,6 +623,8 @@ export class TweetHub {
       // batch again: the repeat is dropped here, so no subscriber, history
       // page or stat counts a post twice. Keyed by slug too: a post in two
       // topics is one item in each.
+      // Deleted at its source before it got here.
+      if (this.#deleted.has(post.id)) continue;
       const seenKey = `${state.slug} ${post.id}`;
       const duplicate = this.#seen.has(seenKey);
       const item: HubItem = {
