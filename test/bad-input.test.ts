@@ -1,9 +1,9 @@
 // Bad Kafka input on every topic a service consumes: the control topic (read
 // by the streamer, the classifier and the web server), the preprocessed topic
-// (classifier) and a user topic (web). Each kind of bad record goes to the
-// dead-letter topic with its reason in headers, is counted in the service's
-// metrics, and the services go on: a good post still reaches a subscriber
-// and every service still answers /readyz.
+// (classifier), a user topic and the deletions topic (web). Each kind of bad
+// record goes to the dead-letter topic with its reason in headers, is counted
+// in the service's metrics, and the services go on: a good post still reaches
+// a subscriber and every service still answers /readyz.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -188,6 +188,7 @@ describe("bad Kafka input", () => {
       { topic: topics.control, bad: badRecords("control") },
       { topic: topics.preprocessed, bad: badRecords("preprocessed") },
       { topic: topics.user(SLUG), bad: badRecords("user") },
+      { topic: topics.deleted, bad: badRecords("deleted") },
     ];
     await producer.send(
       targets.flatMap(({ topic, bad }) => bad.map(({ key, value }) => ({ topic, key, value }))),
@@ -226,13 +227,13 @@ describe("bad Kafka input", () => {
     expect(oversized?.value?.length).toBe(MAX_MESSAGE_BYTES + 1);
 
     // Counted where they were set aside: the classifier's /metrics counts its
-    // preprocessed and control letters; the web server's its user and control ones.
+    // preprocessed and control letters; the web server's its user, deletion and control ones.
     const counted = async (port: number, reason: string) =>
       metricValue(port, "tweetream_dead_letters_total", { reason });
     expect(await counted(classifier.healthPort, "invalid-json")).toBe(2);
     expect(await counted(classifier.healthPort, "invalid-schema")).toBe(4);
     expect(await counted(classifier.healthPort, "oversized")).toBe(2);
-    expect(await counted(web.port, "invalid-schema")).toBe(4);
+    expect(await counted(web.port, "invalid-schema")).toBe(6);
     expect(await counted(streamer.healthPort, "oversized")).toBe(1);
 
     for (const port of [web.port, classifier.healthPort, streamer.healthPort]) {

@@ -115,6 +115,7 @@ afterAll(async () => {
   await reader?.stop();
   await kafka.deleteTopics([
     topics.preprocessed,
+    topics.deleted,
     topics.control,
     topics.deadLetter,
     topics.user(SLUG),
