@@ -1,6 +1,10 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
 import { PUBLIC_JETSTREAMS } from "./sources/bluesky/jetstream.ts";
+import { parseMastodonStream } from "./sources/mastodon/mastodon.ts";
+
+/** The sources STREAMER_SOURCE may name. */
+const SOURCE_KINDS = ["synthetic", "file", "x", "bluesky", "mastodon"] as const;
 
 const rate = (fallback: number) =>
   z.coerce
@@ -29,9 +33,28 @@ export const streamerEnvSchema = z
       .describe("the address for /healthz and /readyz, e.g. 0.0.0.0 in a container"),
     STREAMER_HEALTH_PORT: port(3001),
     STREAMER_SOURCE: z
-      .enum(["synthetic", "file", "x", "bluesky"])
+      .string()
       .default("synthetic")
-      .describe("synthetic (default), file, x or bluesky"),
+      .transform((list) => [
+        ...new Set(
+          list
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== ""),
+        ),
+      ])
+      .pipe(
+        z
+          .array(
+            z.enum(SOURCE_KINDS, {
+              error: `each source must be one of ${SOURCE_KINDS.join(", ")}`,
+            }),
+          )
+          .min(1, `name a source: ${SOURCE_KINDS.join(", ")}`),
+      )
+      .describe(
+        "the source, or several side by side, comma-separated: synthetic (default), file, x, bluesky, mastodon (e.g. bluesky,mastodon)",
+      ),
     STREAMER_DEDUPE_WINDOW: z.coerce
       .number()
       .int()
@@ -112,16 +135,63 @@ export const streamerEnvSchema = z
       .describe(
         "a file where the bluesky source keeps its position, to resume there after a restart (default: none, start live)",
       ),
+    MASTODON_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: "give the instance's https:// URL, e.g. https://mastodon.social",
+      })
+      .optional()
+      .describe("the Mastodon instance the mastodon source reads, e.g. https://mastodon.social"),
+    MASTODON_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "an access token of a user of that instance with the read:statuses scope (Preferences → Development → New application)",
+      ),
+    MASTODON_STREAMS: z
+      .string()
+      .default("public")
+      .transform((list, ctx) => {
+        const names = list
+          .split(",")
+          .map((name) => name.trim())
+          .filter((name) => name !== "");
+        const streams = names.map(parseMastodonStream);
+        const bad = names.filter((_, i) => streams[i] === undefined);
+        if (names.length === 0 || bad.length > 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `unknown stream${bad.length === 1 ? "" : "s"} ${bad.join(", ") || "(none given)"}: use public, public:local, public:remote, hashtag:<tag>, hashtag:local:<tag>, user or list:<id>, comma-separated`,
+          });
+          return z.NEVER;
+        }
+        return streams.filter((stream) => stream !== undefined);
+      })
+      .describe(
+        "the streams the mastodon source subscribes to, comma-separated: public (default), public:local, hashtag:<tag>, …",
+      ),
   })
   .superRefine((env, ctx) => {
-    if (env.STREAMER_SOURCE === "file" && !env.FILE_PATH) {
+    if (env.STREAMER_SOURCE.includes("file") && !env.FILE_PATH) {
       ctx.addIssue({
         code: "custom",
         path: ["FILE_PATH"],
         message: "needed when STREAMER_SOURCE=file",
       });
     }
-    if (env.STREAMER_SOURCE === "x" && !env.X_BEARER_TOKEN) {
+    if (env.STREAMER_SOURCE.includes("mastodon")) {
+      for (const name of ["MASTODON_URL", "MASTODON_TOKEN"] as const) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "needed when STREAMER_SOURCE=mastodon",
+          });
+        }
+      }
+    }
+    if (env.STREAMER_SOURCE.includes("x") && !env.X_BEARER_TOKEN) {
       ctx.addIssue({
         code: "custom",
         path: ["X_BEARER_TOKEN"],

@@ -7,13 +7,13 @@ export function createStreamerMetrics(registry: Registry) {
     deadLetters: deadLetterCounter(registry),
     posts: new Counter({
       name: "tweetream_streamer_posts_total",
-      help: "Posts the streamer received, by outcome: published, duplicates, unmatched (no topic) or invalid.",
-      labelNames: ["outcome"] as const,
+      help: "Posts the streamer received, by source and outcome: published, duplicates, unmatched (no topic) or invalid.",
+      labelNames: ["source", "outcome"] as const,
       registers: [registry],
     }),
     sourceEvents: new Counter({
       name: "tweetream_streamer_source_events_total",
-      help: "Events a live source received, by source and outcome: post, delete, other (ignored kinds and collections) or malformed (skipped).",
+      help: "Events a live source received, by source and outcome: post, delete, edit (Mastodon; not handed on), other (ignored kinds, collections and boosts) or malformed (skipped).",
       labelNames: ["source", "outcome"] as const,
       registers: [registry],
     }),

@@ -151,6 +151,6 @@ export class PostPipeline {
   /** Counts an outcome both in `stats` and in the Prometheus counter. */
   #count(outcome: Exclude<keyof PipelineStats, "received" | "deletions">, n = 1): void {
     this.stats[outcome] += n;
-    this.#options.metrics.posts.inc({ outcome }, n);
+    this.#options.metrics.posts.inc({ source: this.#options.source, outcome }, n);
   }
 }

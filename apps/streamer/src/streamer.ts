@@ -14,21 +14,22 @@ import {
 import type { StreamerEnv } from "./env.ts";
 import { createStreamerMetrics } from "./metrics.ts";
 import { PostPipeline, type PipelineStats } from "./pipeline.ts";
-import { createSource } from "./sources/index.ts";
+import { createSources } from "./sources/index.ts";
 import type { Source } from "./sources/source.ts";
 
 export interface StreamerOptions {
   env: StreamerEnv;
   logger: Logger;
-  /** A source to use instead of the one STREAMER_SOURCE names (tests). */
+  /** A source to use instead of those STREAMER_SOURCE names (tests). */
   source?: Source;
 }
 
 export interface Streamer extends Service {
   /** Port of the health server (useful when started on port 0). */
   healthPort: number;
-  stats: Readonly<PipelineStats>;
-  /** Settles when the source ends: resolves when exhausted or stopped, rejects if it failed. */
+  /** What the streamer did with the posts of all its sources (summed when read). */
+  readonly stats: Readonly<PipelineStats>;
+  /** Settles when every source has ended: resolves when exhausted or stopped, rejects if one failed. */
   finished: Promise<void>;
 }
 
@@ -36,8 +37,9 @@ const PROGRESS_LOG_MS = 10_000;
 
 /**
  * Starts the streamer: loads the topic catalogue from the control topic, then
- * runs the source, cleaning and tagging each post and publishing the tagged
- * ones to the preprocessed-posts topic. Catalogue changes apply live.
+ * runs its sources side by side (each with a pipeline of its own, so every
+ * post keeps its source), cleaning and tagging each post and publishing the
+ * tagged ones to the preprocessed-posts topic. Catalogue changes apply live.
  */
 export async function startStreamer({
   env,
@@ -56,7 +58,7 @@ export async function startStreamer({
   const metrics = createStreamerMetrics(registry);
   const abort = new AbortController();
   try {
-    const source = given ?? createSource(env, logger, metrics);
+    const sources = given ? [given] : createSources(env, logger, metrics);
     await kafka.ensureTopics(
       coreTopicSpecs(topics, {
         partitions: env.KAFKA_TOPIC_PARTITIONS,
@@ -85,10 +87,13 @@ export async function startStreamer({
     // A source that cannot sync its rules now (X unreachable) keeps its old
     // ones until the next change; that must not stop the streamer.
     const syncSource = async (all: ReadonlyMap<string, TopicUpserted>) => {
-      try {
-        await source.setTopics?.(new Map([...all].map(([slug, topic]) => [slug, topic.rule])));
-      } catch (error) {
-        logger.error({ err: error }, "source could not sync its topics");
+      const rules = new Map([...all].map(([slug, topic]) => [slug, topic.rule]));
+      for (const source of sources) {
+        try {
+          await source.setTopics?.(rules);
+        } catch (error) {
+          logger.error({ err: error, source: source.kind }, "source could not sync its topics");
+        }
       }
     };
     // Changes during the initial load are applied in bulk once it is complete.
@@ -115,28 +120,37 @@ export async function startStreamer({
     live = true;
     await syncSource(follower.topics);
 
-    const pipeline = new PostPipeline({
-      producer,
-      topic: topics.preprocessed,
-      deletedTopic: topics.deleted,
-      source: source.kind,
-      matcher,
-      knownTopics: () => follower.topics,
-      dedupeWindow: env.STREAMER_DEDUPE_WINDOW,
-      logger,
-      metrics,
+    // A pipeline per source: every post keeps its source, and its counters are the source's.
+    const feeds = sources.map((source) => ({
+      source,
+      pipeline: new PostPipeline({
+        producer,
+        topic: topics.preprocessed,
+        deletedTopic: topics.deleted,
+        source: source.kind,
+        matcher,
+        knownTopics: () => follower.topics,
+        dedupeWindow: env.STREAMER_DEDUPE_WINDOW,
+        logger,
+        metrics,
+      }),
+    }));
+    const stats = () => sumStats(feeds.map(({ pipeline }) => pipeline.stats));
+    const runs = feeds.map(async ({ source, pipeline }) => {
+      try {
+        await source.run(pipeline.handle, abort.signal);
+        logger.info({ source: source.kind, ...pipeline.stats }, "source finished");
+      } catch (error) {
+        // The other sources go on.
+        logger.error({ err: error, source: source.kind }, "source failed");
+        throw error;
+      }
     });
-    const finished = source.run(pipeline.handle, abort.signal);
-    finished.then(
-      () => {
-        logger.info({ ...pipeline.stats }, "source finished");
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "source failed");
-      },
-    );
+    const finished = Promise.all(runs).then(() => undefined);
+    // Logged above; a caller that does not wait for `finished` must not crash on it.
+    finished.catch(() => undefined);
     const progress = setInterval(() => {
-      logger.info({ ...pipeline.stats, topics: follower.topics.size }, "streamer progress");
+      logger.info({ ...stats(), topics: follower.topics.size }, "streamer progress");
     }, PROGRESS_LOG_MS);
     progress.unref();
 
@@ -147,23 +161,30 @@ export async function startStreamer({
       metrics: registry,
     });
     logger.info(
-      { source: source.kind, topics: follower.topics.size, healthPort: health.port },
+      {
+        sources: sources.map((source) => source.kind),
+        topics: follower.topics.size,
+        healthPort: health.port,
+      },
       "streamer ready",
     );
     return {
       healthPort: health.port,
-      stats: pipeline.stats,
+      get stats() {
+        return stats();
+      },
       finished,
       // Stop the source first; every batch it handed on is acknowledged once
       // `run` settles. Then the catalogue, Kafka, and the probes last.
       stop: once(async () => {
         clearInterval(progress);
         abort.abort();
-        await finished.catch(() => undefined);
+        // Every source has ended, not only the first to fail.
+        await Promise.allSettled(runs);
         await follower.stop();
         await kafka.close();
         await health.close();
-        logger.info({ ...pipeline.stats }, "streamer stopped");
+        logger.info({ ...stats() }, "streamer stopped");
       }),
     };
   } catch (error) {
@@ -171,4 +192,20 @@ export async function startStreamer({
     await kafka.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The sum of several pipelines' counters. */
+function sumStats(all: readonly Readonly<PipelineStats>[]): PipelineStats {
+  const total: PipelineStats = {
+    received: 0,
+    duplicates: 0,
+    unmatched: 0,
+    invalid: 0,
+    published: 0,
+    deletions: 0,
+  };
+  for (const stats of all) {
+    for (const key of Object.keys(total) as (keyof PipelineStats)[]) total[key] += stats[key];
+  }
+  return total;
 }

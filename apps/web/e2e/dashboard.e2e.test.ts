@@ -254,6 +254,15 @@ describe("dashboard", () => {
     await card.scrollIntoViewIfNeeded();
     await shot(feed, "feed-bluesky-post");
 
+    // The source filter keeps only the Bluesky post.
+    await feed.getByTestId("source-filter").selectOption("BLUESKY");
+    await number(
+      () => countOf(feed, "tweet"),
+      (n) => n === 1,
+      "only the Bluesky post",
+    );
+    await card.waitFor();
+
     // Its author deletes it: the streamer writes the deletion, and the card goes.
     const deletion: PostDeleted = { v: 1, id: post.id, source: "bluesky", deletedAt: Date.now() };
     await producer.send([
@@ -262,6 +271,12 @@ describe("dashboard", () => {
     await producer.disconnect();
     await kafka.close();
     await card.waitFor({ state: "detached", timeout: 30_000 });
+    await feed.getByTestId("source-filter").selectOption("ALL");
+    await number(
+      () => countOf(feed, "tweet"),
+      (n) => n > 1,
+      "posts of every source again",
+    );
     const recent = await fetch(`${base}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -62,9 +62,18 @@ afterAll(async () => {
 });
 
 describe("a post's source and link", () => {
-  it("reach subscribers and the tweets query", async () => {
+  it("reach subscribers and the tweets query, which can keep only some sources", async () => {
     const live: unknown[] = [];
+    const syntheticOnly: unknown[] = [];
     const client = wsClient(web);
+    client.subscribe(
+      { query: `subscription { tweetAdded(topic: "jalan", sources: [SYNTHETIC]) { id source } }` },
+      {
+        next: (result) => syntheticOnly.push(result.data?.tweetAdded),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     client.subscribe(
       { query: `subscription { tweetAdded(topic: "jalan") { ${FIELDS} } }` },
       {
@@ -73,8 +82,8 @@ describe("a post's source and link", () => {
         complete: () => undefined,
       },
     );
-    await waitFor(() => (web.stats().hubSubscribers >= 1 ? true : undefined), {
-      what: "the subscriber",
+    await waitFor(() => (web.stats().hubSubscribers >= 2 ? true : undefined), {
+      what: "the subscribers",
     });
     const producer = await kafka.createProducer();
     await producer.send(
@@ -102,6 +111,22 @@ describe("a post's source and link", () => {
     await waitFor(() => (live.length >= 2 ? true : undefined), { what: "both posts live" });
     await client.dispose();
     expect(live).toEqual(expect.arrayContaining(expected));
+    expect(syntheticOnly).toEqual([{ id: "syn-1-1", source: "SYNTHETIC" }]);
+    const blueskyPage = await graphql(
+      web,
+      `
+        {
+          tweets(topic: "jalan", sources: [BLUESKY, MASTODON]) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+    );
+    expect(blueskyPage.data).toEqual({ tweets: { edges: [{ node: { id: bluesky.id } }] } });
 
     const page = await graphql(web, `{ tweets(topic: "jalan") { edges { node { ${FIELDS} } } } }`);
     expect(page.errors).toBeUndefined();

@@ -3,13 +3,27 @@ import type { StreamerEnv } from "../env.ts";
 import type { StreamerMetrics } from "../metrics.ts";
 import { createJetstreamSource } from "./bluesky/jetstream.ts";
 import { createFileSource } from "./file.ts";
+import { createMastodonSource } from "./mastodon/mastodon.ts";
 import type { Source } from "./source.ts";
 import { createSyntheticSource } from "./synthetic.ts";
 import { createXSource } from "./x.ts";
 
-/** The source STREAMER_SOURCE names, configured from the environment. */
-export function createSource(env: StreamerEnv, logger: Logger, metrics: StreamerMetrics): Source {
-  switch (env.STREAMER_SOURCE) {
+/** The sources STREAMER_SOURCE names, configured from the environment. */
+export function createSources(
+  env: StreamerEnv,
+  logger: Logger,
+  metrics: StreamerMetrics,
+): Source[] {
+  return env.STREAMER_SOURCE.map((kind) => createSource(kind, env, logger, metrics));
+}
+
+function createSource(
+  kind: StreamerEnv["STREAMER_SOURCE"][number],
+  env: StreamerEnv,
+  logger: Logger,
+  metrics: StreamerMetrics,
+): Source {
+  switch (kind) {
     case "synthetic":
       return createSyntheticSource({
         rate: env.SYNTHETIC_RATE,
@@ -40,6 +54,18 @@ export function createSource(env: StreamerEnv, logger: Logger, metrics: Streamer
         onEvent: (outcome) => {
           if (outcome === "reconnect") metrics.sourceReconnects.inc({ source: "bluesky" });
           else metrics.sourceEvents.inc({ source: "bluesky", outcome });
+        },
+      });
+    case "mastodon":
+      // env.ts makes MASTODON_URL and MASTODON_TOKEN required for this source.
+      return createMastodonSource({
+        instanceUrl: env.MASTODON_URL ?? "",
+        token: env.MASTODON_TOKEN ?? "",
+        streams: env.MASTODON_STREAMS,
+        logger: logger.child({ source: "mastodon" }),
+        onEvent: (outcome) => {
+          if (outcome === "reconnect") metrics.sourceReconnects.inc({ source: "mastodon" });
+          else metrics.sourceEvents.inc({ source: "mastodon", outcome });
         },
       });
   }

@@ -3,7 +3,6 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
-import { setTimeout as sleepFor } from "node:timers/promises";
 import {
   ApiPartialResponseError,
   ApiRequestError,
@@ -14,6 +13,7 @@ import {
   type TweetStream,
 } from "twitter-api-v2";
 import type { Logger } from "@tweetream/shared";
+import { abortableSleep } from "./abortable-sleep.ts";
 import type { Emit, RawPost, Source, TopicRules } from "./source.ts";
 import {
   DEFAULT_X_BACKOFF,
@@ -142,7 +142,7 @@ class XStreamSource implements XSource {
       requestTimeoutMs: 30_000,
       ...options.timing,
     };
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.maxLineBytes = options.maxLineBytes ?? 1024 * 1024;
     this.maxBatchSize = options.maxBatchSize ?? 100;
     this.maxQueuedPosts = options.maxQueuedPosts ?? 1000;
@@ -498,10 +498,6 @@ function requestErrorMessage(error: ApiRequestError): string {
     if (cause instanceof Error) return cause.message;
   }
   return error.message;
-}
-
-async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  await sleepFor(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function messageOf(error: unknown): string {

@@ -1,9 +1,10 @@
 "use client";
 // `/`: pick a topic, then watch its classified posts and per-minute counts live.
 import { useState } from "react";
-import type { Label } from "./graphql-operations.ts";
+import type { Label, PostSource } from "./graphql-operations.ts";
 import { LABEL_TEXT } from "./label-badge.tsx";
 import { LiveFeed } from "./live-feed.tsx";
+import { SOURCE_TEXT } from "./source-badge.tsx";
 import { StatsPanel } from "./stats-panel.tsx";
 import { useLiveTopics } from "./use-live-topics.ts";
 
@@ -19,6 +20,20 @@ function isLabelFilter(value: string): value is LabelFilter {
   return FILTERS.some((filter) => filter.value === value);
 }
 
+type SourceFilter = "ALL" | PostSource;
+
+const SOURCE_FILTERS: { value: SourceFilter; text: string }[] = [
+  { value: "ALL", text: "All sources" },
+  ...(Object.entries(SOURCE_TEXT) as [PostSource, string][]).map(([value, text]) => ({
+    value,
+    text,
+  })),
+];
+
+function isSourceFilter(value: string): value is SourceFilter {
+  return SOURCE_FILTERS.some((filter) => filter.value === value);
+}
+
 const selectClass =
   "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900";
 
@@ -26,13 +41,15 @@ export function FeedPage() {
   const topics = useLiveTopics();
   const [chosen, setChosen] = useState("");
   const [filter, setFilter] = useState<LabelFilter>("ALL");
+  const [source, setSource] = useState<SourceFilter>("ALL");
   const list = topics.topics;
   const topic = list.find((t) => t.slug === chosen);
   const labels = filter === "ALL" ? null : [filter];
+  const sources = source === "ALL" ? null : [source];
 
   return (
     <div className="flex flex-col gap-5">
-      <div className="grid gap-3 sm:grid-cols-[minmax(0,16rem)_minmax(0,12rem)] sm:items-end">
+      <div className="grid gap-3 sm:grid-cols-[minmax(0,16rem)_minmax(0,12rem)_minmax(0,12rem)] sm:items-end">
         <label className="flex flex-col gap-1 text-sm font-medium">
           Topic
           <select
@@ -70,6 +87,23 @@ export function FeedPage() {
             ))}
           </select>
         </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Source
+          <select
+            className={selectClass}
+            value={source}
+            onChange={(event) => {
+              if (isSourceFilter(event.target.value)) setSource(event.target.value);
+            }}
+            data-testid="source-filter"
+          >
+            {SOURCE_FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.text}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       {topics.error && (
         <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
@@ -93,10 +127,11 @@ export function FeedPage() {
           </p>
           <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
             <LiveFeed
-              key={`${topic.slug}|${filter}`}
+              key={`${topic.slug}|${filter}|${source}`}
               topic={topic.slug}
               rule={topic.rule}
               labels={labels}
+              sources={sources}
             />
             <div className="order-first lg:order-none">
               <StatsPanel key={topic.slug} topic={topic.slug} />

@@ -5,7 +5,7 @@ import { gql } from "@apollo/client";
 
 export type Label = "TRAFFIC" | "NON_TRAFFIC";
 export type TopicStatus = "PENDING" | "ACTIVE" | "DELETING";
-export type PostSource = "SYNTHETIC" | "FILE" | "X" | "BLUESKY";
+export type PostSource = "SYNTHETIC" | "FILE" | "X" | "BLUESKY" | "MASTODON";
 
 export interface Topic {
   slug: string;
@@ -114,6 +114,7 @@ export const TOPICS_CHANGED: TypedDocumentNode<
 interface FeedVariables {
   topic: string;
   labels?: Label[] | null;
+  sources?: PostSource[] | null;
 }
 
 export const RECENT_TWEETS: TypedDocumentNode<
@@ -121,8 +122,8 @@ export const RECENT_TWEETS: TypedDocumentNode<
   FeedVariables & { first: number }
 > = gql`
   ${TWEET_FIELDS}
-  query RecentTweets($topic: ID!, $labels: [Label!], $first: Int!) {
-    tweets(topic: $topic, labels: $labels, first: $first) {
+  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {
+    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {
       edges {
         cursor
         node {
@@ -138,8 +139,8 @@ export const TWEET_ADDED: TypedDocumentNode<
   FeedVariables & { after?: string | null }
 > = gql`
   ${TWEET_FIELDS}
-  subscription TweetAdded($topic: ID!, $labels: [Label!], $after: String) {
-    tweetAdded(topic: $topic, labels: $labels, after: $after) {
+  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {
+    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {
       ...TweetFields
     }
   }

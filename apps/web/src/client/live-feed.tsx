@@ -15,6 +15,7 @@ import {
   TWEET_ADDED,
   TWEET_DELETED,
   type Label,
+  type PostSource,
   type Tweet,
 } from "./graphql-operations.ts";
 import { termsPattern } from "./highlight-text.ts";
@@ -67,10 +68,12 @@ export function LiveFeed({
   topic,
   rule,
   labels,
+  sources,
 }: {
   topic: string;
   rule: string;
   labels: Label[] | null;
+  sources: PostSource[] | null;
 }) {
   const transport = useTransport();
   const [items, setItems] = useState<Tweet[]>([]);
@@ -95,7 +98,7 @@ export function LiveFeed({
   const pattern = useMemo(() => termsPattern(ruleTerms(rule)), [rule]);
 
   const history = useQuery(RECENT_TWEETS, {
-    variables: { topic, labels, first: HISTORY },
+    variables: { topic, labels, sources, first: HISTORY },
     fetchPolicy: "no-cache",
   });
   useEffect(() => {
@@ -134,7 +137,7 @@ export function LiveFeed({
     after === undefined
       ? skipToken
       : {
-          variables: { topic, labels, after },
+          variables: { topic, labels, sources, after },
           fetchPolicy: "no-cache",
           ignoreResults: true,
           onData: ({ data }) => {

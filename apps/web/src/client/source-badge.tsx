@@ -5,6 +5,7 @@ export const SOURCE_TEXT: Record<PostSource, string> = {
   FILE: "Replay",
   X: "X",
   BLUESKY: "Bluesky",
+  MASTODON: "Mastodon",
 };
 
 /** Where a post came from, as a quiet pill; a link to the original beside it where there is one. */

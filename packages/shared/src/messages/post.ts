@@ -14,7 +14,7 @@ const epochMs = z.number().int().nonnegative();
 export const MAX_POST_ID_LENGTH = 512;
 
 /** Where posts come from (`STREAMER_SOURCE`). */
-export const PostSource = z.enum(["synthetic", "file", "x", "bluesky"]);
+export const PostSource = z.enum(["synthetic", "file", "x", "bluesky", "mastodon"]);
 export type PostSource = z.infer<typeof PostSource>;
 
 /**

@@ -3,11 +3,12 @@
 // It resumes from the last acknowledged `time_us` (rewound a few seconds, the
 // repeats are dropped by id downstream), backs off with jitter and moves to
 // the next host after repeated failures.
-import { setTimeout as sleepFor } from "node:timers/promises";
 import { LRUCache } from "lru-cache";
 import WebSocket from "ws";
 import type { Logger } from "@tweetream/shared";
-import type { Emit, RawPost, Source } from "../source.ts";
+import { abortableSleep } from "../abortable-sleep.ts";
+import type { Emit, Source } from "../source.ts";
+import { consumeFeed, messageText, type FeedEnding, type FeedItem } from "../ws-feed.ts";
 import { readCursor, writeCursor } from "./cursor-file.ts";
 import { decodeJetstreamEvent, POST_COLLECTION } from "./jetstream-event.ts";
 
@@ -87,19 +88,6 @@ export function createJetstreamSource(options: JetstreamSourceOptions): Jetstrea
   return new Jetstream(options);
 }
 
-/** How a connection ended. */
-type Ending = { kind: "aborted" } | { kind: "failed"; reason: string };
-
-/**
- * One queued event: a post or a deletion to hand on, or only a position to
- * remember once what came before it is safe.
- */
-interface Queued {
-  timeUs: number;
-  post?: RawPost;
-  deletedId?: string;
-}
-
 const LOG_INTERVAL_MS = 10_000;
 /** Handles remembered per DID; identity events keep it current. */
 const HANDLES_KEPT = 100_000;
@@ -129,7 +117,7 @@ class Jetstream implements JetstreamSource {
       checkpointEveryMs: 1_000,
       ...options.timing,
     };
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#random = options.random ?? Math.random;
     this.stats = {
       connected: false,
@@ -216,135 +204,72 @@ class Jetstream implements JetstreamSource {
   async #connectAndConsume(
     emit: Emit,
     signal: AbortSignal,
-  ): Promise<{ ending: Ending; healthy: boolean }> {
+  ): Promise<{ ending: FeedEnding; healthy: boolean }> {
     const url = this.#url(this.stats.host);
     const { stallTimeoutMs } = this.#timing;
     const socket = new WebSocket(url, {
       handshakeTimeout: stallTimeoutMs,
       maxPayload: this.#options.maxMessageBytes ?? 1024 * 1024,
     });
-    const queue: Queued[] = [];
-    const maxQueued = this.#options.maxQueuedEvents ?? 2000;
-    const maxBatch = this.#options.maxBatchSize ?? 100;
-    // An object, so the loop below sees what the socket's handlers set.
-    const state: { ending: Ending | undefined; paused: boolean } = {
-      ending: undefined,
-      paused: false,
-    };
-    let healthy = false;
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      const resolve = wake;
-      wake = undefined;
-      resolve?.();
-    };
-    const end = (why: Ending) => {
-      if (state.ending) return;
-      state.ending = why;
-      clearTimeout(stall);
-      socket.terminate();
-      notify();
-    };
-    const stall = setTimeout(() => {
-      end({ kind: "failed", reason: `stalled: no message for ${stallTimeoutMs} ms` });
-    }, stallTimeoutMs);
-    const onAbort = () => {
-      end({ kind: "aborted" });
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (signal.aborted) onAbort();
-
-    socket.on("open", () => {
-      this.stats.connected = true;
-      this.stats.connections++;
-      this.#options.logger.info(
-        { url, connections: this.stats.connections },
-        "Jetstream connected",
-      );
-    });
-    socket.on("message", (data, isBinary) => {
-      stall.refresh();
-      healthy = true;
-      if (isBinary) {
-        this.#malformed("a binary message (compression was not asked for)");
-        return;
-      }
-      const item = decodeJetstreamEvent(rawText(data), (did) => this.#handles.get(did));
-      switch (item.kind) {
-        case "malformed":
-          this.#malformed(item.reason);
-          return;
-        case "identity":
-          this.#handles.set(item.did, item.handle);
-          queue.push({ timeUs: item.timeUs });
-          break;
-        case "post":
-          this.stats.posts++;
-          queue.push({ timeUs: item.timeUs, post: item.post });
-          break;
-        case "delete":
-          this.stats.deletions++;
-          queue.push({ timeUs: item.timeUs, deletedId: item.id });
-          break;
-        case "other":
-          queue.push({ timeUs: item.timeUs });
-          break;
-      }
-      this.#options.onEvent?.(item.kind === "identity" ? "other" : item.kind);
-      if (!state.paused && queue.length >= maxQueued) {
-        state.paused = true;
-        socket.pause();
-      }
-      notify();
-    });
-    socket.on("unexpected-response", (_request, response) => {
-      end({ kind: "failed", reason: `HTTP ${String(response.statusCode)} from ${url}` });
-    });
-    socket.on("error", (error) => {
-      end({ kind: "failed", reason: error.message });
-    });
-    socket.on("close", (code, reason) => {
-      const text = reason.toString();
-      end({
-        kind: "failed",
-        reason: `closed by Jetstream (${String(code)}${text ? `: ${text}` : ""})`,
-      });
-    });
-
     try {
-      for (;;) {
-        // Events not yet handed on are read again after a restart (the cursor is behind them).
-        if (signal.aborted) break;
-        if (queue.length > 0) {
-          const batch = queue.splice(0, maxBatch);
-          if (state.paused && queue.length < maxQueued / 2) {
-            state.paused = false;
-            socket.resume();
-          }
-          const posts = batch.flatMap((queued) => (queued.post ? [queued.post] : []));
-          const deleted = batch.flatMap((queued) => queued.deletedId ?? []);
-          if (posts.length > 0 || deleted.length > 0) await emit(posts, deleted);
-          this.#advance(batch);
-          continue;
-        }
-        if (state.ending) break;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
+      return await consumeFeed<number>(
+        {
+          socket,
+          stallTimeoutMs,
+          maxBatchSize: this.#options.maxBatchSize ?? 100,
+          maxQueued: this.#options.maxQueuedEvents ?? 2000,
+          onOpen: () => {
+            this.stats.connected = true;
+            this.stats.connections++;
+            this.#options.logger.info(
+              { url, connections: this.stats.connections },
+              "Jetstream connected",
+            );
+          },
+          decode: (data, isBinary) => this.#decode(data, isBinary),
+          handedOn: (batch) => {
+            this.#advance(batch);
+          },
+        },
+        emit,
+        signal,
+      );
     } finally {
-      signal.removeEventListener("abort", onAbort);
       this.stats.connected = false;
-      // Only reached without an ending when emit threw: close before rethrowing.
-      end({ kind: "aborted" });
     }
-    return { ending: state.ending ?? { kind: "aborted" }, healthy };
+  }
+
+  /** What one Jetstream message queues: a post, a deletion, or only its `time_us`. */
+  #decode(data: WebSocket.RawData, isBinary: boolean): FeedItem<number>[] {
+    if (isBinary) {
+      this.#malformed("a binary message (compression was not asked for)");
+      return [];
+    }
+    const item = decodeJetstreamEvent(messageText(data), (did) => this.#handles.get(did));
+    if (item.kind === "malformed") {
+      this.#malformed(item.reason);
+      return [];
+    }
+    this.#options.onEvent?.(item.kind === "identity" ? "other" : item.kind);
+    switch (item.kind) {
+      case "identity":
+        this.#handles.set(item.did, item.handle);
+        return [{ mark: item.timeUs }];
+      case "post":
+        this.stats.posts++;
+        return [{ mark: item.timeUs, post: item.post }];
+      case "delete":
+        this.stats.deletions++;
+        return [{ mark: item.timeUs, deletedId: item.id }];
+      case "other":
+        return [{ mark: item.timeUs }];
+    }
   }
 
   /** Moves the cursor past a batch whose posts are acknowledged; writes it at most once per `checkpointEveryMs`. */
-  #advance(batch: readonly Queued[]): void {
+  #advance(batch: readonly FeedItem<number>[]): void {
     let cursor = this.stats.cursorUs ?? 0;
-    for (const queued of batch) cursor = Math.max(cursor, queued.timeUs);
+    for (const item of batch) cursor = Math.max(cursor, item.mark ?? 0);
     if (cursor === 0) return;
     this.stats.cursorUs = cursor;
     const path = this.#options.cursorPath;
@@ -376,15 +301,4 @@ class Jetstream implements JetstreamSource {
       "skipped a malformed Jetstream message (at most one such line per 10 s)",
     );
   }
-}
-
-/** A `ws` text message as a string, whichever form `ws` gives it in. */
-function rawText(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString("utf8");
-  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
-  return Buffer.from(data).toString("utf8");
-}
-
-async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  await sleepFor(ms, undefined, { signal }).catch(() => undefined);
 }

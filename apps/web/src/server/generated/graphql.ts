@@ -90,6 +90,7 @@ export type PageInfo = {
 export type PostSource =
   | 'BLUESKY'
   | 'FILE'
+  | 'MASTODON'
   | 'SYNTHETIC'
   | 'X';
 
@@ -122,6 +123,7 @@ export type QueryTweetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   labels?: InputMaybe<Array<Label>>;
+  sources?: InputMaybe<Array<PostSource>>;
   topic: Scalars['ID']['input'];
 };
 
@@ -182,6 +184,7 @@ export type SubscriptionTopicStatsArgs = {
 export type SubscriptionTweetAddedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<Label>>;
+  sources?: InputMaybe<Array<PostSource>>;
   topic: Scalars['ID']['input'];
 };
 
@@ -263,7 +266,7 @@ export type Tweet = {
   topic: Scalars['ID']['output'];
   /** Every topic the post matched. */
   topics: Array<Scalars['ID']['output']>;
-  /** A link to the post on its service, where the source has one (Bluesky); null otherwise. */
+  /** A link to the post on its service, where the source has one (Bluesky, Mastodon); null otherwise. */
   url: Maybe<Scalars['String']['output']>;
 };
 

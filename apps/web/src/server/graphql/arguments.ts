@@ -1,10 +1,10 @@
 // Checks of argument values the schema's types cannot express.
-import type { PostLabel } from "@tweetream/shared";
+import type { PostLabel, PostSource as KafkaPostSource } from "@tweetream/shared";
 import { SLUG_PATTERN } from "@tweetream/shared";
-import type { Label } from "../generated/graphql.ts";
+import type { Label, PostSource } from "../generated/graphql.ts";
 import { decodeCursor } from "../hub/index.ts";
 import { badUserInput, gatewayError } from "./errors.ts";
-import { postLabel } from "./labels.ts";
+import { postLabel, postSource } from "./labels.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 
 /** Most posts one `tweets` page may ask for. */
@@ -54,6 +54,14 @@ export function labelFilter(
 ): readonly PostLabel[] | undefined {
   if (!labels || labels.length === 0) return undefined;
   return [...new Set(labels.map(postLabel))];
+}
+
+/** The sources to keep, or undefined for all of them (no list, or an empty one). */
+export function sourceFilter(
+  sources: readonly PostSource[] | null | undefined,
+): readonly KafkaPostSource[] | undefined {
+  if (!sources || sources.length === 0) return undefined;
+  return [...new Set(sources.map(postSource))];
 }
 
 /**

@@ -27,7 +27,17 @@ const sourceToGraphQL = {
   file: "FILE",
   x: "X",
   bluesky: "BLUESKY",
+  mastodon: "MASTODON",
 } as const satisfies Record<KafkaPostSource, PostSource>;
+
+const sourceToPost = Object.fromEntries(
+  Object.entries(sourceToGraphQL).map(([post, graphql]) => [graphql, post]),
+) as Record<PostSource, KafkaPostSource>;
+
+/** The post source of a GraphQL `PostSource`. */
+export function postSource(source: PostSource): KafkaPostSource {
+  return sourceToPost[source];
+}
 
 /** The GraphQL `PostSource` of a post's source. */
 export function graphqlSource(source: KafkaPostSource): PostSource {

@@ -6,6 +6,7 @@ import {
   checkStatsWindow,
   labelFilter,
   requireLiveTopic,
+  sourceFilter,
 } from "./arguments.ts";
 import { topicStats } from "./topic-stats.ts";
 
@@ -14,14 +15,14 @@ export const queryResolvers: QueryResolvers = {
 
   topic: async (_parent, { slug }, { services }) => (await services.topics.get(slug)) ?? null,
 
-  tweets: async (_parent, { topic, labels, first, after }, { services }) => {
+  tweets: async (_parent, { topic, labels, sources, first, after }, { services }) => {
     const size = checkPageSize(first);
     const cursor = checkCursor(after);
     await requireLiveTopic(services, topic);
-    const wanted = labelFilter(labels);
     return services.hub.history(topic, {
       first: size,
-      ...(wanted === undefined ? {} : { labels: wanted }),
+      labels: labelFilter(labels),
+      sources: sourceFilter(sources),
       ...(cursor === undefined ? {} : { after: cursor }),
     });
   },

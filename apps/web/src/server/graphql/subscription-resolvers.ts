@@ -1,5 +1,11 @@
 import type { SubscriptionResolvers } from "../generated/graphql.ts";
-import { checkCursor, checkStatsWindow, labelFilter, requireLiveTopic } from "./arguments.ts";
+import {
+  checkCursor,
+  checkStatsWindow,
+  labelFilter,
+  requireLiveTopic,
+  sourceFilter,
+} from "./arguments.ts";
 import type { TopicChangeModel, TopicStatsModel } from "./model.ts";
 import { PushIterator } from "./push-iterator.ts";
 import { topicStats } from "./topic-stats.ts";
@@ -11,10 +17,14 @@ export const STATS_INTERVAL_MS = 1000;
 export const subscriptionResolvers: SubscriptionResolvers = {
   tweetAdded: {
     // Started, and its posts written, by the execution layer (tweet-feed.ts).
-    subscribe: async (_parent, { topic, labels, after }, { services }) => {
+    subscribe: async (_parent, { topic, labels, sources, after }, { services }) => {
       const cursor = checkCursor(after);
       await requireLiveTopic(services, topic);
-      return new TweetFeed(services.hub, topic, { after: cursor, labels: labelFilter(labels) });
+      return new TweetFeed(services.hub, topic, {
+        after: cursor,
+        labels: labelFilter(labels),
+        sources: sourceFilter(sources),
+      });
     },
   },
 

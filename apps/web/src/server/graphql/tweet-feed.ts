@@ -8,8 +8,14 @@
 // when the subscriber fell behind the log (graphql-ws sends it as the
 // operation's `error` message: SUBSCRIBER_TOO_SLOW, with the cursor to resume
 // from).
-import type { PostLabel } from "@tweetream/shared";
-import type { HubEnd, HubItem, HubSink, HubSubscription, TweetHub } from "../hub/index.ts";
+import type {
+  HubEnd,
+  HubItem,
+  HubSink,
+  HubSubscription,
+  PostFilterOptions,
+  TweetHub,
+} from "../hub/index.ts";
 import { gatewayError } from "./errors.ts";
 
 /** The error a subscriber that fell behind gets; `cursor` is where to resume. */
@@ -30,7 +36,7 @@ export class TweetFeed implements AsyncIterableIterator<never> {
   constructor(
     readonly hub: Pick<TweetHub, "subscribe">,
     readonly topic: string,
-    readonly options: { after?: string | undefined; labels?: readonly PostLabel[] | undefined },
+    readonly options: { after?: string | undefined } & PostFilterOptions,
   ) {}
 
   /** Subscribes to the hub: from now on the topic's posts go to `sink`. Once only. */

@@ -8,3 +8,4 @@ export {
 } from "./tweet-hub.ts";
 export { decodeCursor } from "./cursor.ts";
 export type { MinuteBucket } from "./minute-stats.ts";
+export type { PostFilterOptions } from "./post-filter.ts";

@@ -1,4 +1,4 @@
-import type { PostLabel } from "@tweetream/shared";
+import type { PostLabel, PostSource } from "@tweetream/shared";
 import { describe, expect, it } from "vitest";
 import type { Position } from "./cursor.ts";
 import { TopicLog } from "./topic-log.ts";
@@ -7,7 +7,7 @@ interface Item {
   id: number;
   partition: number;
   offset: bigint;
-  post: { label: PostLabel };
+  post: { label: PostLabel; source: PostSource };
 }
 
 /** Item `id` sits on partition id % 2 at offset floor(id / 2). */
@@ -15,7 +15,7 @@ const itemOf = (id: number): Item => ({
   id,
   partition: id % 2,
   offset: BigInt(Math.floor(id / 2)),
-  post: { label: id % 3 === 0 ? "traffic" : "non_traffic" },
+  post: { label: id % 3 === 0 ? "traffic" : "non_traffic", source: id % 2 === 0 ? "bluesky" : "x" },
 });
 /** This log's position right after item `id` (items 1..id read in order), taken at it. */
 const after = (id: number): Position => {
@@ -56,13 +56,23 @@ describe("TopicLog", () => {
 
   it("filters by label while paging", () => {
     const log = filled(100, 20);
-    const traffic = new Set<PostLabel>(["traffic"]);
-    const first = log.page({ first: 3, labels: traffic });
+    const filter = { labels: new Set<PostLabel>(["traffic"]) };
+    const first = log.page({ first: 3, filter });
     expect(ids(first.items)).toEqual([18, 15, 12]);
     expect(first.hasNextPage).toBe(true);
-    const next = log.page({ first: 3, labels: traffic, before: after(12) });
+    const next = log.page({ first: 3, filter, before: after(12) });
     expect(ids(next.items)).toEqual([9, 6, 3]);
     expect(next.hasNextPage).toBe(false);
+  });
+
+  it("filters by source, and by label and source together", () => {
+    const log = filled(100, 20);
+    const bluesky = new Set<PostSource>(["bluesky"]);
+    expect(ids(log.page({ first: 4, filter: { sources: bluesky } }).items)).toEqual([
+      20, 18, 16, 14,
+    ]);
+    const both = { sources: bluesky, labels: new Set<PostLabel>(["traffic"]) };
+    expect(ids(log.page({ first: 10, filter: both }).items)).toEqual([18, 12, 6]);
   });
 
   it("finds where a reader resumes: the first item a position does not cover", () => {

@@ -1,11 +1,12 @@
-import type { PostLabel } from "@tweetream/shared";
+import type { PostLabel, PostSource } from "@tweetream/shared";
 import { covers, isBefore, type Position } from "./cursor.ts";
+import { passes, type PostFilter } from "./post-filter.ts";
 
-/** What the log needs of an item: its Kafka position and label. */
+/** What the log needs of an item: its Kafka position, label and source. */
 export interface LogItem {
   partition: number;
   offset: bigint;
-  post: { label: PostLabel };
+  post: { label: PostLabel; source: PostSource };
 }
 
 /**
@@ -88,20 +89,20 @@ export class TopicLog<T extends LogItem> {
     return this.#end;
   }
 
-  /** Up to `first` items before `before` (or the newest), newest first. */
+  /** Up to `first` items before `before` (or the newest) that `filter` lets through, newest first. */
   page(options: {
-    labels?: ReadonlySet<PostLabel> | undefined;
+    filter?: PostFilter | undefined;
     first: number;
     before?: Position | undefined;
   }): { items: T[]; hasNextPage: boolean } {
-    const { labels, before } = options;
+    const { filter, before } = options;
     const first = Math.max(0, Math.floor(options.first));
     const items: T[] = [];
     for (let seq = this.#end - 1; seq >= this.#start; seq--) {
       const item = this.at(seq);
       if (!item) continue;
       if (before && !isBefore(before, item.partition, item.offset)) continue;
-      if (labels && !labels.has(item.post.label)) continue;
+      if (!passes(filter, item.post)) continue;
       if (items.length === first) return { items, hasNextPage: true };
       items.push(item);
     }

@@ -8,12 +8,12 @@ import {
   type KafkaClient,
   type Logger,
   type PartitionOffset,
-  type PostLabel,
   type DeadLetterReason,
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
 import { covers, decodeCursor, dominates, encodeCursor, join, type Position } from "./cursor.ts";
 import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
+import { passes, postFilter, type PostFilter, type PostFilterOptions } from "./post-filter.ts";
 import { TopicLog } from "./topic-log.ts";
 
 /** One classified post of one topic, shared by every subscriber and page that shows it. */
@@ -111,7 +111,7 @@ interface Reader {
   state: TopicState;
   /** Sequence number of the next item of the log to look at. */
   seq: number;
-  labels: ReadonlySet<PostLabel> | undefined;
+  filter: PostFilter | undefined;
   /**
    * What the subscriber had before it subscribed (its `after`, or the log's
    * position then), until the log's own positions cover it: items it covers
@@ -283,13 +283,13 @@ export class TweetHub {
    * Subscribes to the items of one topic after `after` (a cursor), or after
    * its newest item when there is none: first those the log still keeps, then
    * live ones, each once and in log order, as fast as `sink.ready()` allows.
-   * Only `labels` are delivered (none or empty: all). For a slug the hub does
+   * Only posts of `labels` and `sources` are delivered (none or empty: all). For a slug the hub does
    * not follow, `sink.end` is called on a microtask. Throws RangeError for a
    * cursor that is not valid (check it with `decodeCursor` first).
    */
   subscribe(
     slug: string,
-    options: { after?: string | undefined; labels?: readonly PostLabel[] | undefined },
+    options: { after?: string | undefined } & PostFilterOptions,
     sink: HubSink,
   ): HubSubscription {
     const after = options.after === undefined ? undefined : parseCursor(options.after);
@@ -304,7 +304,7 @@ export class TweetHub {
     const reader: Reader = {
       state,
       seq: after ? state.log.firstAfter(after) : state.log.end,
-      labels: labelSet(options.labels),
+      filter: postFilter(options),
       floor,
       last: undefined,
       sink,
@@ -325,17 +325,17 @@ export class TweetHub {
 
   /**
    * Newest first; `after` is a cursor from a previous page (or a Tweet). No
-   * `labels` (or an empty list) means every label. Throws RangeError for an
+   * `labels` or `sources` (or an empty list) means all of them. Throws RangeError for an
    * invalid cursor.
    */
   history(
     slug: string,
-    options: { labels?: readonly PostLabel[]; first: number; after?: string },
+    options: PostFilterOptions & { first: number; after?: string },
   ): { items: HubItem[]; hasNextPage: boolean } {
     const before = options.after === undefined ? undefined : parseCursor(options.after);
     const state = this.#states.get(slug);
     if (!state) return { items: [], hasNextPage: false };
-    return state.log.page({ labels: labelSet(options.labels), first: options.first, before });
+    return state.log.page({ filter: postFilter(options), first: options.first, before });
   }
 
   /**
@@ -685,7 +685,7 @@ export class TweetHub {
           }
         }
         reader.last = delivered;
-        if (reader.labels && !reader.labels.has(item.post.label)) continue;
+        if (!passes(reader.filter, item.post)) continue;
         reader.sink.write(delivered);
       }
       reader.sink.flush?.();
@@ -796,10 +796,6 @@ function livePosition(state: TopicState): Position {
     if (end - 1n > (through.get(partition) ?? -1n)) through.set(partition, end - 1n);
   }
   return { through };
-}
-
-function labelSet(labels: readonly PostLabel[] | undefined): ReadonlySet<PostLabel> | undefined {
-  return labels && labels.length > 0 ? new Set(labels) : undefined;
 }
 
 function max(...values: bigint[]): bigint {
