@@ -157,8 +157,16 @@ describe("bluesky source", () => {
     const jetstream = await fake();
     const cursorPath = join(dir, "cursor.json");
     await writeFile(cursorPath, "garbage");
-    const { done } = run({ urls: [jetstream.url], cursorPath });
+    const { source, done } = run({ urls: [jetstream.url], cursorPath });
     await expect(done).rejects.toThrow(/JETSTREAM_CURSOR_PATH.*delete it/);
+    expect(await readFile(cursorPath, "utf8")).toBe("garbage");
+
+    // Once the file is fixed (deleted), the same source runs: the refusal left it stopped.
+    await rm(cursorPath);
+    const again = new AbortController();
+    const rerun = source.run(async () => undefined, again.signal);
+    runs.push({ abort: again, done: rerun });
+    await until(connected(source));
   });
 
   it("backs off exponentially from 250 ms to 30 s with jitter", async () => {

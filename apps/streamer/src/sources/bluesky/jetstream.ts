@@ -138,10 +138,11 @@ class Jetstream implements JetstreamSource {
     this.#running = true;
     const { urls, cursorPath, logger } = this.#options;
     const failoverAfter = this.#options.failoverAfter ?? 3;
-    if (cursorPath !== undefined) this.stats.cursorUs = await readCursor(cursorPath);
     let host = 0;
     let failures = 0;
     try {
+      // Inside the try: a cursor file it cannot read must not leave the source marked running.
+      if (cursorPath !== undefined) this.stats.cursorUs = await readCursor(cursorPath);
       while (!signal.aborted) {
         this.stats.host = urls[host] ?? "";
         const { ending, healthy } = await this.#connectAndConsume(emit, signal);
