@@ -7,6 +7,7 @@
 // was queued before the end is handed on first, and the caller decides when
 // and where to reconnect.
 import type WebSocket from "ws";
+import type { Logger } from "@tweetream/shared";
 import type { Emit, RawPost } from "./source.ts";
 
 /** What one message queues: a post or a deletion to hand on, or only a mark (a position to remember). */
@@ -140,6 +141,24 @@ export async function consumeFeed<Mark>(
     end({ kind: "aborted" });
   }
   return { ending: state.ending ?? { kind: "aborted" }, healthy: state.healthy };
+}
+
+/**
+ * A warning that is logged at most once per `intervalMs` (default 10 s), so
+ * a feed that sends garbage cannot flood the log; the caller counts every case.
+ */
+export function throttledWarning(
+  logger: Logger,
+  message: string,
+  intervalMs = 10_000,
+): (fields: Record<string, unknown>) => void {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return (fields) => {
+    const now = Date.now();
+    if (now - lastAt < intervalMs) return;
+    lastAt = now;
+    logger.warn(fields, message);
+  };
 }
 
 /** A `ws` message as text, whichever form `ws` gives it in. */

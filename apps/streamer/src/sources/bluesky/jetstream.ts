@@ -8,7 +8,13 @@ import WebSocket from "ws";
 import type { Logger } from "@tweetream/shared";
 import { abortableSleep } from "../abortable-sleep.ts";
 import type { Emit, Source } from "../source.ts";
-import { consumeFeed, messageText, type FeedEnding, type FeedItem } from "../ws-feed.ts";
+import {
+  consumeFeed,
+  messageText,
+  throttledWarning,
+  type FeedEnding,
+  type FeedItem,
+} from "../ws-feed.ts";
 import { readCursor, writeCursor } from "./cursor-file.ts";
 import { decodeJetstreamEvent, POST_COLLECTION } from "./jetstream-event.ts";
 
@@ -88,7 +94,6 @@ export function createJetstreamSource(options: JetstreamSourceOptions): Jetstrea
   return new Jetstream(options);
 }
 
-const LOG_INTERVAL_MS = 10_000;
 /** Handles remembered per DID; identity events keep it current. */
 const HANDLES_KEPT = 100_000;
 
@@ -103,12 +108,16 @@ class Jetstream implements JetstreamSource {
   #lastCheckpointAt = 0;
   /** Cursor writes, one after another (each replaces the file by a rename). */
   #checkpoints: Promise<void> = Promise.resolve();
-  #lastWarnAt = 0;
+  readonly #warnMalformed: (fields: Record<string, unknown>) => void;
   #running = false;
 
   constructor(options: JetstreamSourceOptions) {
     if (options.urls.length === 0) throw new Error("the bluesky source needs at least one URL");
     this.#options = options;
+    this.#warnMalformed = throttledWarning(
+      options.logger,
+      "skipped a malformed Jetstream message (at most one such line per 10 s)",
+    );
     this.#timing = {
       backoffMinMs: 250,
       backoffMaxMs: 30_000,
@@ -294,12 +303,6 @@ class Jetstream implements JetstreamSource {
   #malformed(reason: string): void {
     this.stats.malformed++;
     this.#options.onEvent?.("malformed");
-    const now = Date.now();
-    if (now - this.#lastWarnAt < LOG_INTERVAL_MS) return;
-    this.#lastWarnAt = now;
-    this.#options.logger.warn(
-      { reason, malformed: this.stats.malformed },
-      "skipped a malformed Jetstream message (at most one such line per 10 s)",
-    );
+    this.#warnMalformed({ reason, malformed: this.stats.malformed });
   }
 }

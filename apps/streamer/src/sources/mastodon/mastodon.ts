@@ -11,7 +11,7 @@ import WebSocket from "ws";
 import type { Logger } from "@tweetream/shared";
 import { abortableSleep } from "../abortable-sleep.ts";
 import type { Emit, Source } from "../source.ts";
-import { consumeFeed, messageText, type FeedItem } from "../ws-feed.ts";
+import { consumeFeed, messageText, throttledWarning, type FeedItem } from "../ws-feed.ts";
 import {
   DEFAULT_X_BACKOFF,
   XBackoff,
@@ -104,7 +104,6 @@ export function createMastodonSource(options: MastodonSourceOptions): MastodonSo
 const Instance = z.object({
   configuration: z.object({ urls: z.object({ streaming: z.string() }) }),
 });
-const LOG_INTERVAL_MS = 10_000;
 
 /** A failure before or during a connection, with how X's rules pace the retry. */
 class Refusal extends Error {
@@ -134,13 +133,17 @@ class Mastodon implements MastodonSource {
   readonly #backoff: XBackoff;
   readonly #stallTimeoutMs: number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  #lastWarnAt = 0;
+  readonly #warnMalformed: (fields: Record<string, unknown>) => void;
   /** The current connection ended because the server refused a subscription. */
   #refused = false;
 
   constructor(options: MastodonSourceOptions) {
     if (options.streams.length === 0) throw new Error("the mastodon source needs a stream");
     this.#options = options;
+    this.#warnMalformed = throttledWarning(
+      options.logger,
+      "skipped a malformed Mastodon message (at most one such line per 10 s)",
+    );
     this.#origin = new URL(options.instanceUrl).origin;
     const { stallTimeoutMs, ...backoff } = options.timing ?? {};
     this.#backoff = new XBackoff({ ...DEFAULT_X_BACKOFF, ...backoff });
@@ -282,13 +285,7 @@ class Mastodon implements MastodonSource {
   #malformed(reason: string): void {
     this.stats.malformed++;
     this.#options.onEvent?.("malformed");
-    const now = Date.now();
-    if (now - this.#lastWarnAt < LOG_INTERVAL_MS) return;
-    this.#lastWarnAt = now;
-    this.#options.logger.warn(
-      { reason, malformed: this.stats.malformed },
-      "skipped a malformed Mastodon message (at most one such line per 10 s)",
-    );
+    this.#warnMalformed({ reason, malformed: this.stats.malformed });
   }
 }
 
