@@ -175,6 +175,35 @@ describe("pipeline", () => {
     );
   });
 
+  it("labels posts in languages the model does not know not_classified, and says why", async () => {
+    const english = { ...post("Flood (banjir) on the toll road, traffic is stuck"), lang: "en" };
+    const japanese = { ...post("ジャカルタで banjir、道路が冠水して渋滞しています"), lang: "und" };
+    const indonesian = post("banjir di underpass Kemayoran, motor mogok semua");
+    source.push([english, japanese, indonesian]);
+    const want = [english.id, japanese.id, indonesian.id];
+    await waitFor(() => (want.every((id) => ids("banjir").includes(id)) ? true : undefined), {
+      what: "the three posts",
+    });
+    const byId = new Map((received.get("banjir") ?? []).map((p) => [p.id, p]));
+    expect(byId.get(english.id)).toMatchObject({
+      label: "not_classified",
+      score: 0,
+      gate: { language: "en", by: "tag" },
+    });
+    expect(byId.get(japanese.id)).toMatchObject({
+      label: "not_classified",
+      gate: { language: "ja", by: "detector" },
+    });
+    expect(byId.get(indonesian.id)?.label).not.toBe("not_classified");
+    expect(byId.get(indonesian.id)?.gate).toBeUndefined();
+    expect(classifier.stats.notClassified).toBeGreaterThanOrEqual(2);
+    expect(
+      await metricValue(classifier.healthPort, "tweetream_classifier_posts_total", {
+        outcome: "not_classified",
+      }),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
   it("dead-letters a malformed post and keeps classifying", async () => {
     const producer = await kafka.createProducer();
     await producer.send([

@@ -20,7 +20,8 @@ import {
 } from "@tweetream/shared";
 import type { ClassifierEnv } from "./env.ts";
 import { createClassifierMetrics } from "./metrics.ts";
-import { loadModel, type Model } from "./model.ts";
+import { createLanguageGate } from "./language-gate.ts";
+import { loadModel, type Model, type Prediction } from "./model.ts";
 
 export interface ClassifierOptions {
   env: ClassifierEnv;
@@ -32,7 +33,10 @@ export interface ClassifierOptions {
 /** Counters of what the classifier did. */
 export interface ClassifierStats {
   consumed: number;
+  /** Posts labelled, by the model or as not classified. */
   classified: number;
+  /** Of those, posts kept from the model because of their language. */
+  notClassified: number;
   /** Posts written, one per (post, topic) pair. */
   published: number;
   /** (post, topic) pairs dropped because the topic is deleted or unknown. */
@@ -72,11 +76,16 @@ export async function startClassifier({
   const stats: ClassifierStats = {
     consumed: 0,
     classified: 0,
+    notClassified: 0,
     published: 0,
     droppedUnknownTopic: 0,
   };
   try {
     const model = given ?? (await loadModel(env.CLASSIFIER_MODEL_DIR));
+    const languageGate = createLanguageGate({
+      languages: model.languages,
+      mode: env.CLASSIFIER_DETECT_LANGUAGE,
+    });
     await kafka.ensureTopics(
       coreTopicSpecs(topics, {
         partitions: env.KAFKA_TOPIC_PARTITIONS,
@@ -102,27 +111,50 @@ export async function startClassifier({
       label: PostLabel;
     }
 
-    const debug = logger.isLevelEnabled("debug");
-    const classify = async (records: ConsumedRecord<PreprocessedPost>[]): Promise<Routed[]> => {
-      const endTimer = metrics.inferenceSeconds.startTimer();
-      const predictions = await model.classify(records.map((r) => r.value.cleanText));
-      endTimer();
-      metrics.batchSize.observe(records.length);
-      if (predictions.length !== records.length) {
+    /** One label per post: the model's, or not classified because of its language. */
+    const label = async (
+      posts: PreprocessedPost[],
+    ): Promise<Pick<ClassifiedPost, "label" | "score" | "gate">[]> => {
+      const gates = await Promise.all(posts.map((post) => languageGate.check(post)));
+      const modelled = posts.filter((_, i) => gates[i] === undefined);
+      let predictions: Prediction[] = [];
+      if (modelled.length > 0) {
+        const endTimer = metrics.inferenceSeconds.startTimer();
+        predictions = await model.classify(modelled.map((post) => post.cleanText));
+        endTimer();
+        metrics.batchSize.observe(modelled.length);
+      }
+      if (predictions.length !== modelled.length) {
         throw new Error(
-          `model returned ${predictions.length} predictions for ${records.length} posts`,
+          `model returned ${predictions.length} predictions for ${modelled.length} posts`,
         );
       }
+      let next = 0;
+      return gates.map((gate) => {
+        if (gate) return { label: "not_classified", score: 0, gate };
+        const prediction = predictions[next++];
+        if (!prediction) throw new Error("model predictions ran out");
+        return prediction;
+      });
+    };
+
+    const debug = logger.isLevelEnabled("debug");
+    const classify = async (records: ConsumedRecord<PreprocessedPost>[]): Promise<Routed[]> => {
+      const posts = records.map((r) => r.value);
+      const labels = await label(posts);
       const out: Routed[] = [];
       const classifiedAt = Date.now();
-      predictions.forEach(({ label, score }, i) => {
-        const post = records[i]?.value;
+      let notClassified = 0;
+      labels.forEach(({ label, score, gate }, i) => {
+        const post = posts[i];
         if (!post) return;
+        if (gate) notClassified++;
         const classified: ClassifiedPost = {
           ...post,
           label,
           score,
           model: { name: model.name, version: model.version },
+          ...(gate && { gate }),
           classifiedAt,
         };
         const value = encodeMessage(ClassifiedPost, classified);
@@ -131,7 +163,7 @@ export async function startClassifier({
           secondsSince(post.ingestedAt, classifiedAt),
         );
         if (debug)
-          logger.debug({ postId: post.id, label, score, topics: post.topics }, "classified");
+          logger.debug({ postId: post.id, label, score, gate, topics: post.topics }, "classified");
         for (const slug of post.topics) {
           if (follower.topics.has(slug)) {
             out.push({
@@ -145,6 +177,8 @@ export async function startClassifier({
           }
         }
       });
+      stats.notClassified += notClassified;
+      metrics.posts.inc({ outcome: "not_classified" }, notClassified);
       stats.classified += records.length;
       metrics.posts.inc({ outcome: "classified" }, records.length);
       return out;

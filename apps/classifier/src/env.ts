@@ -1,5 +1,6 @@
 import { commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
+import { DETECT_LANGUAGE_MODES } from "./language-gate.ts";
 
 /** Every variable the classifier reads (apps/classifier/README.md). */
 export const classifierEnvSchema = z.object({
@@ -29,6 +30,12 @@ export const classifierEnvSchema = z.object({
     .optional()
     .describe(
       "a folder holding a model's metadata.json and .onnx file (default: apps/classifier/model)",
+    ),
+  CLASSIFIER_DETECT_LANGUAGE: z
+    .enum(DETECT_LANGUAGE_MODES)
+    .default("other-scripts")
+    .describe(
+      "when to detect the language of a post without a language tag: other-scripts (default: only text mostly in a non-Latin script), always or never (docs/MODEL.md)",
     ),
 });
 export type ClassifierEnv = z.infer<typeof classifierEnvSchema>;

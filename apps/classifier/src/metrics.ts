@@ -12,7 +12,7 @@ export function createClassifierMetrics(registry: Registry) {
   return {
     posts: new Counter({
       name: "tweetream_classifier_posts_total",
-      help: "Preprocessed posts by outcome: consumed, then classified.",
+      help: "Preprocessed posts by outcome: consumed, then classified (not_classified: of those, the posts kept from the model by their language).",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),

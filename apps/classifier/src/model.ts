@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { z } from "zod";
-import { PostLabel, TweetreamError } from "@tweetream/shared";
+import { ModelLabel, TweetreamError } from "@tweetream/shared";
 import { PREPROCESSING_VERSION } from "@tweetream/text";
 import { padTerms, termCount, TermIndex, type EncodedPosts } from "./term-ids.ts";
 
@@ -17,7 +17,7 @@ const MAX_CELLS = 1 << 20;
 
 /** The model's answer for one post. */
 export interface Prediction {
-  label: PostLabel;
+  label: ModelLabel;
   /** Probability of `label`, from 0.5 to 1. */
   score: number;
 }
@@ -26,6 +26,8 @@ export interface Prediction {
 export interface Model {
   name: string;
   version: string;
+  /** The languages it was trained for (BCP 47 tags); posts in others are not classified. */
+  languages: readonly string[];
   /** Labels preprocessed texts (`PreprocessedPost.cleanText`), one prediction per text, in order. */
   classify(cleanTexts: readonly string[]): Promise<Prediction[]>;
   /** Releases the ONNX Runtime session. */
@@ -39,7 +41,9 @@ export const ModelMetadata = z.object({
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** Label of each column of the probability output. */
-  labels: z.array(PostLabel).length(2),
+  labels: z.array(ModelLabel).length(2),
+  /** The languages the model was trained for (BCP 47 tags). */
+  languages: z.array(z.string().min(2).max(16)).min(1),
   inputs: z.object({
     ids: z.object({ name: z.string().min(1) }),
     counts: z.object({ name: z.string().min(1) }),
@@ -182,6 +186,7 @@ export async function loadModel(dir: string = DEFAULT_MODEL_DIR): Promise<Model>
   return {
     name: metadata.name,
     version: metadata.version,
+    languages: metadata.languages,
     async classify(cleanTexts) {
       const encoded = index.encode(cleanTexts);
       const predictions: Prediction[] = [];

@@ -3,7 +3,7 @@
 // without these the model learns the accounts' style rather than the topic.
 // Written for this project; deliberately built from slot lists, not from the
 // generalisation set, which stays an independent check.
-import type { PostLabel } from "@tweetream/shared";
+import type { ModelLabel } from "@tweetream/shared";
 
 /** A small deterministic PRNG (mulberry32), so the augmentation is the same on every run. */
 function random(seed: number): () => number {
@@ -230,9 +230,9 @@ function join(...parts: string[]): string {
 export function augmentationPosts(
   count: number,
   seed: number,
-): { text: string; label: PostLabel }[] {
+): { text: string; label: ModelLabel }[] {
   const next = random(seed);
-  const posts: { text: string; label: PostLabel }[] = [];
+  const posts: { text: string; label: ModelLabel }[] = [];
   for (let i = 0; i < count; i++) {
     const text = join(
       pick(OPENERS, next),

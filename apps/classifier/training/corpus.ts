@@ -6,10 +6,10 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import type { PostLabel } from "@tweetream/shared";
+import type { ModelLabel } from "@tweetream/shared";
 
 /** How a corpus file stores its posts. */
-type Layout = { kind: "lines"; label: PostLabel } | { kind: "csv"; label?: PostLabel };
+type Layout = { kind: "lines"; label: ModelLabel } | { kind: "csv"; label?: ModelLabel };
 
 /** The corpus files used, in the order they are read (the first occurrence of a text wins). */
 export const CORPUS_FILES: readonly { file: string; layout: Layout }[] = [
@@ -24,7 +24,7 @@ export const CORPUS_FILES: readonly { file: string; layout: Layout }[] = [
 /** One post as read from a corpus file. */
 export interface RawRecord {
   text: string;
-  label: PostLabel;
+  label: ModelLabel;
   source: string;
   /** 1-based line number (text files) or record number (CSV files). */
   record: number;
@@ -33,7 +33,7 @@ export interface RawRecord {
 /** One training item: a unique cleaned text and where it was first seen. */
 export interface CorpusItem {
   cleanText: string;
-  label: PostLabel;
+  label: ModelLabel;
   source: string;
   record: number;
   /** sha256 (hex) of the original post text. */
@@ -48,7 +48,7 @@ export interface CorpusStats {
   /** Cleaned texts seen with both labels; all their records are dropped. */
   conflictingTexts: number;
   conflictingRecords: number;
-  items: Record<PostLabel, number>;
+  items: Record<ModelLabel, number>;
 }
 
 // text,label[,token-list]; the label column decides when the file has no fixed label.
@@ -117,7 +117,7 @@ export function buildCorpus(
 ): { items: CorpusItem[]; stats: CorpusStats } {
   const read: Record<string, number> = {};
   const first = new Map<string, CorpusItem>();
-  const labels = new Map<string, Set<PostLabel>>();
+  const labels = new Map<string, Set<ModelLabel>>();
   const counts = new Map<string, number>();
   let emptyAfterCleaning = 0;
   for (const record of records) {

@@ -57,6 +57,11 @@ SEED = 20161027
 HELD_OUT = 0.2
 # The exported graph's first label is index 0 of the probability output.
 LABELS = ["non_traffic", "traffic"]
+# The languages the model is trained for (BCP 47): the corpora are Indonesian tweets
+# from Java that mix in Javanese and Sundanese, and Malay is the same language in
+# another standard (detectors and users mix them up). The classifier labels posts in
+# other languages "not classified" (docs/MODEL.md, "Languages").
+LANGUAGES = ["id", "ms", "jv", "su"]
 TARGET_OPSET = {"": 17}
 PARAMS = {
     "tfidf": {
@@ -361,6 +366,7 @@ def main() -> None:
         "file": ONNX_FILE,
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "labels": LABELS,
+        "languages": LANGUAGES,
         "inputs": {
             "ids": {"name": "ids", "shape": ["N", "L"], "type": "int32", "content": "vocabulary ids of a post's distinct word 1-2 grams, padded"},
             "counts": {"name": "counts", "shape": ["N", "L"], "type": "float32", "content": "occurrences of each id, 0 for padding"},

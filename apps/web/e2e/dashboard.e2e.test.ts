@@ -16,6 +16,8 @@ import {
   encodeMessage,
   PostDeleted,
   topicNames,
+  type KafkaClient,
+  type OutgoingRecord,
 } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "@tweetream/streamer";
@@ -87,6 +89,23 @@ const labelsShown = (page: Page) =>
           item.querySelector('[data-testid="label-badge"]')?.getAttribute("data-label") ?? null,
       ),
     );
+
+/** Writes records to Kafka as the streamer and classifier would, through a short-lived producer. */
+async function writeToKafka(records: (kafka: KafkaClient) => OutgoingRecord[]) {
+  const kafka = createKafkaClient({
+    brokers: brokers.split(","),
+    clientId: "dashboard-e2e",
+    logger,
+    topics: topicNames(prefix),
+  });
+  try {
+    const producer = await kafka.createProducer();
+    await producer.send(records(kafka));
+    await producer.disconnect();
+  } finally {
+    await kafka.close();
+  }
+}
 
 async function signIn(page: Page) {
   await page.goto(`${base}/admin`);
@@ -232,14 +251,7 @@ describe("dashboard", () => {
       author: { id: did, username: "" },
       text: "Jalan tol macet total dari Cawang (Bluesky)",
     };
-    const kafka = createKafkaClient({
-      brokers: brokers.split(","),
-      clientId: "dashboard-e2e",
-      logger,
-      topics: topicNames(prefix),
-    });
-    const producer = await kafka.createProducer();
-    await producer.send([
+    await writeToKafka((kafka) => [
       { topic: kafka.topics.user(slug), key: post.id, value: encodeMessage(ClassifiedPost, post) },
     ]);
 
@@ -265,11 +277,9 @@ describe("dashboard", () => {
 
     // Its author deletes it: the streamer writes the deletion, and the card goes.
     const deletion: PostDeleted = { v: 1, id: post.id, source: "bluesky", deletedAt: Date.now() };
-    await producer.send([
+    await writeToKafka((kafka) => [
       { topic: kafka.topics.deleted, key: post.id, value: encodeMessage(PostDeleted, deletion) },
     ]);
-    await producer.disconnect();
-    await kafka.close();
     await card.waitFor({ state: "detached", timeout: 30_000 });
     await feed.getByTestId("source-filter").selectOption("ALL");
     await number(
@@ -299,6 +309,38 @@ describe("dashboard", () => {
     );
     const labels = await labelsShown(feed);
     expect(new Set(labels)).toEqual(new Set(["TRAFFIC"]));
+
+    // A Bluesky post in English, which the classifier left to no label.
+    const english: ClassifiedPost = {
+      ...classifiedPost("at://did:plc:e2e/app.bsky.feed.post/3en", "not_classified", slug),
+      source: "bluesky",
+      text: "Traffic is padat on the ring road this morning",
+      lang: "en",
+      score: 0,
+      gate: { language: "en", by: "tag" },
+    };
+    await writeToKafka((kafka) => [
+      {
+        topic: kafka.topics.user(slug),
+        key: english.id,
+        value: encodeMessage(ClassifiedPost, english),
+      },
+    ]);
+    await feed.getByLabel("Label").selectOption("NOT_CLASSIFIED");
+    const card = feed.locator(`[data-testid="tweet"][data-id="${english.id}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await countOf(feed, "tweet")).toBe(1);
+    expect(await card.getByTestId("label-badge").textContent()).toBe("Not classified (en)");
+    // No model confidence is shown for a post the model did not label.
+    expect(await card.textContent()).not.toMatch(/\d%/);
+    const notClassified = feed
+      .getByTestId("counters")
+      .locator("div", { hasText: "Not classified" });
+    await number(
+      async () => Number((await notClassified.locator("dd").textContent())?.replace(/\D/g, "")),
+      (n) => n >= 1,
+      "the not-classified counter",
+    );
     await feed.getByLabel("Label").selectOption("ALL");
 
     await feed.setViewportSize({ width: 390, height: 844 });

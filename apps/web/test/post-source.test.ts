@@ -199,4 +199,61 @@ describe("a post's source and link", () => {
     await client.dispose();
     expect(results).toMatchObject([{ errors: [{ extensions: { code: "NOT_FOUND" } }] }]);
   });
+
+  it("shows a post in a language the model does not know as NOT_CLASSIFIED, with its language", async () => {
+    const german: ClassifiedPost = {
+      ...classifiedPost("https://mastodon.example/api/v1/statuses/7", "not_classified", "jalan"),
+      source: "mastodon",
+      text: "Stau auf der A1 (macet)",
+      lang: "de",
+      score: 0,
+      gate: { language: "de", by: "tag" },
+    };
+    const producer = await kafka.createProducer();
+    await producer.send([
+      {
+        topic: kafka.topics.user("jalan"),
+        key: german.id,
+        value: encodeMessage(ClassifiedPost, german),
+      },
+    ]);
+    await producer.disconnect();
+    const query = `
+      {
+        tweets(topic: "jalan", labels: [NOT_CLASSIFIED]) {
+          edges {
+            node {
+              id
+              label
+              score
+              notClassifiedLanguage
+            }
+          }
+        }
+        topicStats(topic: "jalan", window: 5) {
+          totals {
+            notClassified
+            total
+          }
+        }
+      }
+    `;
+    const page = await waitFor(async () => {
+      const result = await graphql(web, query);
+      const data = result.data as { tweets: { edges: unknown[] } } | undefined;
+      return data && data.tweets.edges.length > 0 ? result : undefined;
+    });
+    expect(page.errors).toBeUndefined();
+    expect(page.data).toEqual({
+      tweets: {
+        edges: [
+          {
+            node: { id: german.id, label: "NOT_CLASSIFIED", score: 0, notClassifiedLanguage: "de" },
+          },
+        ],
+      },
+      // syn-1-1 (traffic) and this one are left in the last five minutes.
+      topicStats: { totals: { notClassified: 1, total: 3 } },
+    });
+  });
 });

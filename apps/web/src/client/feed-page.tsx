@@ -14,6 +14,7 @@ const FILTERS: { value: LabelFilter; text: string }[] = [
   { value: "ALL", text: "All labels" },
   { value: "TRAFFIC", text: LABEL_TEXT.TRAFFIC },
   { value: "NON_TRAFFIC", text: LABEL_TEXT.NON_TRAFFIC },
+  { value: "NOT_CLASSIFIED", text: LABEL_TEXT.NOT_CLASSIFIED },
 ];
 
 function isLabelFilter(value: string): value is LabelFilter {

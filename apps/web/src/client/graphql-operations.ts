@@ -3,7 +3,7 @@
 import type { TypedDocumentNode } from "@apollo/client";
 import { gql } from "@apollo/client";
 
-export type Label = "TRAFFIC" | "NON_TRAFFIC";
+export type Label = "TRAFFIC" | "NON_TRAFFIC" | "NOT_CLASSIFIED";
 export type TopicStatus = "PENDING" | "ACTIVE" | "DELETING";
 export type PostSource = "SYNTHETIC" | "FILE" | "X" | "BLUESKY" | "MASTODON";
 
@@ -26,6 +26,7 @@ export interface Tweet {
   createdAt: string;
   label: Label;
   score: number;
+  notClassifiedLanguage: string | null;
   cursor: string;
 }
 
@@ -33,6 +34,7 @@ export interface StatsBucket {
   minute: string;
   traffic: number;
   nonTraffic: number;
+  notClassified: number;
   total: number;
 }
 
@@ -40,7 +42,7 @@ export interface TopicStats {
   topic: string;
   window: number;
   buckets: StatsBucket[];
-  totals: { traffic: number; nonTraffic: number; total: number };
+  totals: { traffic: number; nonTraffic: number; notClassified: number; total: number };
 }
 
 const TOPIC_FIELDS = gql`
@@ -68,6 +70,7 @@ const TWEET_FIELDS = gql`
     createdAt
     label
     score
+    notClassifiedLanguage
     cursor
   }
 `;
@@ -80,11 +83,13 @@ const STATS_FIELDS = gql`
       minute
       traffic
       nonTraffic
+      notClassified
       total
     }
     totals {
       traffic
       nonTraffic
+      notClassified
       total
     }
   }

@@ -37,13 +37,14 @@ export function StatsPanel({ topic }: { topic: string }) {
       minute: minute.format(new Date(bucket.minute)),
       Traffic: bucket.traffic,
       "Non-traffic": bucket.nonTraffic,
+      "Not classified": bucket.notClassified,
     })) ?? [];
   return (
     <section aria-labelledby="stats-heading" className="flex flex-col gap-3" data-testid="stats">
       <h2 id="stats-heading" className="text-base font-semibold">
         Last {WINDOW_MINUTES} minutes
       </h2>
-      <dl className="grid grid-cols-3 gap-2" data-testid="counters">
+      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4" data-testid="counters">
         <Counter
           label="Traffic"
           value={stats?.totals.traffic ?? 0}
@@ -53,6 +54,11 @@ export function StatsPanel({ topic }: { topic: string }) {
           label="Non-traffic"
           value={stats?.totals.nonTraffic ?? 0}
           tone="text-sky-600 dark:text-sky-400"
+        />
+        <Counter
+          label="Not classified"
+          value={stats?.totals.notClassified ?? 0}
+          tone="text-slate-600 dark:text-slate-300"
         />
         <Counter label="Total" value={stats?.totals.total ?? 0} tone="" />
       </dl>
@@ -78,6 +84,7 @@ export function StatsPanel({ topic }: { topic: string }) {
             <Legend wrapperStyle={{ fontSize: 12 }} />
             <Bar dataKey="Traffic" stackId="a" fill="#ea580c" isAnimationActive={false} />
             <Bar dataKey="Non-traffic" stackId="a" fill="#0284c7" isAnimationActive={false} />
+            <Bar dataKey="Not classified" stackId="a" fill="#94a3b8" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </figure>

@@ -31,13 +31,15 @@ export const TweetCard = memo(function TweetCard({
           {Number.isNaN(created.getTime()) ? tweet.createdAt : time.format(created)}
         </time>
         <span className="ml-auto flex items-center gap-2">
-          <LabelBadge label={tweet.label} />
-          <span
-            className="text-xs tabular-nums text-slate-500 dark:text-slate-400"
-            title="Model confidence"
-          >
-            {Math.round(tweet.score * 100)}%
-          </span>
+          <LabelBadge label={tweet.label} language={tweet.notClassifiedLanguage} />
+          {tweet.label !== "NOT_CLASSIFIED" && (
+            <span
+              className="text-xs tabular-nums text-slate-500 dark:text-slate-400"
+              title="Model confidence"
+            >
+              {Math.round(tweet.score * 100)}%
+            </span>
+          )}
         </span>
       </div>
       <p className="mt-1.5 break-words whitespace-pre-line text-[15px] leading-snug">

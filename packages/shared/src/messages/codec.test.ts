@@ -79,6 +79,23 @@ describe("message codec", () => {
     expect(ClassifiedPost.safeParse({ ...classified, score: 1.5 }).success).toBe(false);
     expect(ClassifiedPost.safeParse(samplePost).success).toBe(false);
   });
+
+  it("carries the language gate exactly when a post is not classified", () => {
+    const base = {
+      ...samplePost,
+      score: 0,
+      model: { name: "tfidf-linear-svm", version: "1" },
+      classifiedAt: samplePost.ingestedAt + 5,
+    };
+    const gate = { language: "en", by: "tag" } as const;
+    const gated = { ...base, label: "not_classified", gate };
+    expect(ClassifiedPost.parse(gated)).toEqual(gated);
+    expect(ClassifiedPost.safeParse({ ...base, label: "not_classified" }).success).toBe(false);
+    expect(ClassifiedPost.safeParse({ ...base, label: "traffic", gate }).success).toBe(false);
+    expect(
+      ClassifiedPost.safeParse({ ...gated, gate: { language: "en", by: "guess" } }).success,
+    ).toBe(false);
+  });
 });
 
 describe("control events", () => {

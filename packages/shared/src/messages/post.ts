@@ -50,8 +50,24 @@ export const PreprocessedPost = z.object({
 export type PreprocessedPost = z.infer<typeof PreprocessedPost>;
 
 /** The labels of the traffic model (Kurniawan et al., ICITEE 2016). */
-export const PostLabel = z.enum(["traffic", "non_traffic"]);
+export const ModelLabel = z.enum(["traffic", "non_traffic"]);
+export type ModelLabel = z.infer<typeof ModelLabel>;
+
+/**
+ * A classified post's label: the model's, or `not_classified` for a post in a
+ * language the model was not trained for (docs/MODEL.md, "Languages").
+ */
+export const PostLabel = z.enum([...ModelLabel.options, "not_classified"]);
 export type PostLabel = z.infer<typeof PostLabel>;
+
+/** Why a post was not classified: its language, and who named it. */
+export const LanguageGate = z.object({
+  /** The language, as the source tagged it or the detector named it. */
+  language: z.string().min(2).max(16),
+  /** `tag`: the source's language tag; `detector`: language detection of an untagged text. */
+  by: z.enum(["tag", "detector"]),
+});
+export type LanguageGate = z.infer<typeof LanguageGate>;
 
 /**
  * Value of a `tweetream.topic.<slug>` record (key = post id): a preprocessed
@@ -59,10 +75,15 @@ export type PostLabel = z.infer<typeof PostLabel>;
  */
 export const ClassifiedPost = PreprocessedPost.extend({
   label: PostLabel,
-  /** Model confidence in `label`, from 0 to 1. */
+  /** Model confidence in `label`, from 0 to 1; 0 when `not_classified`. */
   score: z.number().min(0).max(1),
   model: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+  /** Present exactly when `label` is `not_classified`: the language that kept the post from the model. */
+  gate: LanguageGate.optional(),
   classifiedAt: epochMs,
+}).refine((post) => (post.label === "not_classified") === (post.gate !== undefined), {
+  error: "gate is present exactly when label is not_classified",
+  path: ["gate"],
 });
 export type ClassifiedPost = z.infer<typeof ClassifiedPost>;
 

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { PostLabel } from "@tweetream/shared";
+import type { ModelLabel } from "@tweetream/shared";
 import type { RawPost } from "../source.ts";
 import {
   casualize,
@@ -15,7 +15,7 @@ import { handleOf } from "./words.ts";
 /** A generated post and the label its template stands for. */
 export interface LabelledPost {
   post: RawPost;
-  expectedLabel: PostLabel;
+  expectedLabel: ModelLabel;
 }
 
 export interface GeneratorOptions {
@@ -125,7 +125,7 @@ export class SyntheticGenerator {
     author: RawPost["author"],
     createdAt: string,
     lang: string,
-    expectedLabel: PostLabel,
+    expectedLabel: ModelLabel,
   ): LabelledPost {
     return { post: { id, text, author, createdAt, lang }, expectedLabel };
   }

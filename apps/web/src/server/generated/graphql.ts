@@ -36,14 +36,18 @@ export type DeletedTopic = {
   slug: Scalars['ID']['output'];
 };
 
-/** The model's label for a post. */
+/** A post's label: the model's, or NOT_CLASSIFIED for a post in a language the model was not trained for. */
 export type Label =
   | 'NON_TRAFFIC'
+  /** In a language the model was not trained for (see `Tweet.notClassifiedLanguage`); the model did not label it. */
+  | 'NOT_CLASSIFIED'
   | 'TRAFFIC';
 
 export type LabelCounts = {
   __typename?: 'LabelCounts';
   nonTraffic: Scalars['Int']['output'];
+  /** Posts in a language the model was not trained for. */
+  notClassified: Scalars['Int']['output'];
   total: Scalars['Int']['output'];
   traffic: Scalars['Int']['output'];
 };
@@ -147,6 +151,8 @@ export type StatsBucket = {
   /** Start of the minute. */
   minute: Scalars['DateTime']['output'];
   nonTraffic: Scalars['Int']['output'];
+  /** Posts in a language the model was not trained for. */
+  notClassified: Scalars['Int']['output'];
   total: Scalars['Int']['output'];
   traffic: Scalars['Int']['output'];
 };
@@ -256,7 +262,9 @@ export type Tweet = {
   label: Label;
   lang: Scalars['String']['output'];
   model: ModelInfo;
-  /** Model confidence in `label`, 0 to 1. */
+  /** When NOT_CLASSIFIED: the language that kept the post from the model (a BCP 47 tag, from the source or from language detection); null otherwise. */
+  notClassifiedLanguage: Maybe<Scalars['String']['output']>;
+  /** Model confidence in `label`, 0 to 1; 0 when NOT_CLASSIFIED. */
   score: Scalars['Float']['output'];
   /** The source the post came from. */
   source: PostSource;
@@ -446,6 +454,7 @@ export type DeletedTopicResolvers<ContextType = GatewayContext, ParentType exten
 
 export type LabelCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LabelCounts'] = ResolversParentTypes['LabelCounts']> = {
   nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notClassified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -483,6 +492,7 @@ export type RuleValidationResolvers<ContextType = GatewayContext, ParentType ext
 export type StatsBucketResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatsBucket'] = ResolversParentTypes['StatsBucket']> = {
   minute?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notClassified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -528,6 +538,7 @@ export type TweetResolvers<ContextType = GatewayContext, ParentType extends Reso
   label?: Resolver<ResolversTypes['Label'], ParentType, ContextType>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['ModelInfo'], ParentType, ContextType>;
+  notClassifiedLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['PostSource'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1,7 +1,7 @@
 // The objects resolvers hand to GraphQL (codegen's mappers, see codegen.ts):
 // the gateway returns the hub's and the topic admin's own objects and lets
 // field resolvers shape them, instead of copying them into schema types.
-import type { HubItem } from "../hub/index.ts";
+import type { HubItem, LabelCounts, MinuteBucket } from "../hub/index.ts";
 import type { TopicRecord } from "../topics/index.ts";
 
 export type { HubItem, TopicRecord };
@@ -12,18 +12,10 @@ export interface TweetPage {
   hasNextPage: boolean;
 }
 
-/** One minute of counts as the hub keeps them. */
-export interface StatsBucketModel {
-  /** Start of the minute, epoch ms. */
-  minute: number;
-  traffic: number;
-  nonTraffic: number;
-}
+/** One minute of counts as the hub keeps them (`minute`: its start, epoch ms). */
+export type StatsBucketModel = MinuteBucket;
 
-export interface LabelCountsModel {
-  traffic: number;
-  nonTraffic: number;
-}
+export type LabelCountsModel = LabelCounts;
 
 export interface TopicStatsModel {
   topic: string;

@@ -17,6 +17,7 @@ export const typeResolvers: Resolvers = {
     topics: (item) => item.post.topics,
     label: (item) => graphqlLabel(item.post.label),
     score: (item) => item.post.score,
+    notClassifiedLanguage: (item) => item.post.gate?.language ?? null,
     model: (item) => item.post.model,
     ingestedAt: (item) => item.post.ingestedAt,
     classifiedAt: (item) => item.post.classifiedAt,
@@ -33,10 +34,10 @@ export const typeResolvers: Resolvers = {
 
   StatsBucket: {
     minute: (bucket) => bucket.minute,
-    total: (bucket) => bucket.traffic + bucket.nonTraffic,
+    total: (bucket) => bucket.traffic + bucket.nonTraffic + bucket.notClassified,
   },
 
   LabelCounts: {
-    total: (counts) => counts.traffic + counts.nonTraffic,
+    total: (counts) => counts.traffic + counts.nonTraffic + counts.notClassified,
   },
 };

@@ -7,5 +7,5 @@ export {
   type TweetHubOptions,
 } from "./tweet-hub.ts";
 export { decodeCursor } from "./cursor.ts";
-export type { MinuteBucket } from "./minute-stats.ts";
+export type { LabelCounts, MinuteBucket } from "./minute-stats.ts";
 export type { PostFilterOptions } from "./post-filter.ts";

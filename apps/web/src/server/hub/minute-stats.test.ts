@@ -11,14 +11,15 @@ describe("MinuteStats", () => {
     stats.add(t0 + 59_999, "traffic");
     stats.add(t0 + 2000, "non_traffic");
     stats.add(t0 + 2 * MINUTE, "non_traffic");
+    stats.add(t0 + 2 * MINUTE + 1, "not_classified");
     const { buckets, totals } = stats.buckets(4, t0 + 2 * MINUTE + 30_000);
     expect(buckets).toEqual([
-      { minute: t0 - MINUTE, traffic: 0, nonTraffic: 0 },
-      { minute: t0, traffic: 2, nonTraffic: 1 },
-      { minute: t0 + MINUTE, traffic: 0, nonTraffic: 0 },
-      { minute: t0 + 2 * MINUTE, traffic: 0, nonTraffic: 1 },
+      { minute: t0 - MINUTE, traffic: 0, nonTraffic: 0, notClassified: 0 },
+      { minute: t0, traffic: 2, nonTraffic: 1, notClassified: 0 },
+      { minute: t0 + MINUTE, traffic: 0, nonTraffic: 0, notClassified: 0 },
+      { minute: t0 + 2 * MINUTE, traffic: 0, nonTraffic: 1, notClassified: 1 },
     ]);
-    expect(totals).toEqual({ traffic: 2, nonTraffic: 2 });
+    expect(totals).toEqual({ traffic: 2, nonTraffic: 2, notClassified: 1 });
   });
 
   it("forgets minutes that fell out of its ring, and ignores posts older than the ring holds", () => {
@@ -30,7 +31,11 @@ describe("MinuteStats", () => {
     expect(buckets.map((b) => b.traffic)).toEqual([0, 0, 1]);
     expect(totals.traffic).toBe(1);
     // Asking far in the future: everything has expired.
-    expect(stats.buckets(3, t0 + 100 * MINUTE).totals).toEqual({ traffic: 0, nonTraffic: 0 });
+    expect(stats.buckets(3, t0 + 100 * MINUTE).totals).toEqual({
+      traffic: 0,
+      nonTraffic: 0,
+      notClassified: 0,
+    });
   });
 
   it("clamps the window to what it keeps", () => {
@@ -39,7 +44,12 @@ describe("MinuteStats", () => {
     expect(stats.buckets(0, t0).buckets).toHaveLength(1);
     expect(clampWindow(Number.NaN, 10)).toBe(10);
     expect(clampWindow(2.7, 10)).toBe(2);
-    expect(emptyBuckets(5, t0).buckets.at(-1)).toEqual({ minute: t0, traffic: 0, nonTraffic: 0 });
+    expect(emptyBuckets(5, t0).buckets.at(-1)).toEqual({
+      minute: t0,
+      traffic: 0,
+      nonTraffic: 0,
+      notClassified: 0,
+    });
   });
 
   it("keeps 1440 minutes in fixed memory", () => {

@@ -2,12 +2,28 @@ import type { PostLabel } from "@tweetream/shared";
 
 const MINUTE_MS = 60_000;
 
-/** One minute of counts; `minute` is its start, epoch ms. */
-export interface MinuteBucket {
-  minute: number;
+/** Posts counted per label. */
+export interface LabelCounts {
   traffic: number;
   nonTraffic: number;
+  /** Posts in a language the model does not know. */
+  notClassified: number;
 }
+
+/** One minute of counts; `minute` is its start, epoch ms. */
+export interface MinuteBucket extends LabelCounts {
+  minute: number;
+}
+
+/** Each post label's field in {@link LabelCounts}. */
+const FIELD = {
+  traffic: "traffic",
+  non_traffic: "nonTraffic",
+  not_classified: "notClassified",
+} as const satisfies Record<PostLabel, keyof LabelCounts>;
+const FIELDS = Object.values(FIELD);
+
+const noCounts = (): LabelCounts => ({ traffic: 0, nonTraffic: 0, notClassified: 0 });
 
 /**
  * Per-minute counts per label over the last `windowMinutes` minutes: a ring
@@ -16,16 +32,18 @@ export interface MinuteBucket {
  */
 export class MinuteStats {
   readonly #minutes: Float64Array;
-  readonly #traffic: Uint32Array;
-  readonly #nonTraffic: Uint32Array;
+  readonly #counts: Record<keyof LabelCounts, Uint32Array>;
 
   constructor(readonly windowMinutes: number) {
     if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
       throw new RangeError(`stats window must be a positive integer, got ${windowMinutes}`);
     }
     this.#minutes = new Float64Array(windowMinutes).fill(-1);
-    this.#traffic = new Uint32Array(windowMinutes);
-    this.#nonTraffic = new Uint32Array(windowMinutes);
+    this.#counts = {
+      traffic: new Uint32Array(windowMinutes),
+      nonTraffic: new Uint32Array(windowMinutes),
+      notClassified: new Uint32Array(windowMinutes),
+    };
   }
 
   /** Counts one post at `timestamp` (epoch ms); posts too old for the ring are ignored. */
@@ -37,10 +55,9 @@ export class MinuteStats {
     if (minute < held) return;
     if (minute > held) {
       this.#minutes[slot] = minute;
-      this.#traffic[slot] = 0;
-      this.#nonTraffic[slot] = 0;
+      for (const field of FIELDS) this.#counts[field][slot] = 0;
     }
-    const counts = label === "traffic" ? this.#traffic : this.#nonTraffic;
+    const counts = this.#counts[FIELD[label]];
     counts[slot] = (counts[slot] ?? 0) + 1;
   }
 
@@ -48,22 +65,21 @@ export class MinuteStats {
    * Every minute of the last `windowMinutes` (clamped to 1..the kept window)
    * ending with the minute of `now`, oldest first, empty minutes included.
    */
-  buckets(
-    windowMinutes: number,
-    now: number,
-  ): { buckets: MinuteBucket[]; totals: { traffic: number; nonTraffic: number } } {
+  buckets(windowMinutes: number, now: number): { buckets: MinuteBucket[]; totals: LabelCounts } {
     const window = clampWindow(windowMinutes, this.windowMinutes);
     const last = Math.floor(now / MINUTE_MS);
     const buckets: MinuteBucket[] = [];
-    const totals = { traffic: 0, nonTraffic: 0 };
+    const totals = noCounts();
     for (let minute = last - window + 1; minute <= last; minute++) {
       const slot = ((minute % this.windowMinutes) + this.windowMinutes) % this.windowMinutes;
-      const held = this.#minutes[slot] === minute;
-      const traffic = held ? (this.#traffic[slot] ?? 0) : 0;
-      const nonTraffic = held ? (this.#nonTraffic[slot] ?? 0) : 0;
-      totals.traffic += traffic;
-      totals.nonTraffic += nonTraffic;
-      buckets.push({ minute: minute * MINUTE_MS, traffic, nonTraffic });
+      const bucket: MinuteBucket = { minute: minute * MINUTE_MS, ...noCounts() };
+      if (this.#minutes[slot] === minute) {
+        for (const field of FIELDS) {
+          bucket[field] = this.#counts[field][slot] ?? 0;
+          totals[field] += bucket[field];
+        }
+      }
+      buckets.push(bucket);
     }
     return { buckets, totals };
   }
@@ -79,6 +95,6 @@ export function clampWindow(windowMinutes: number, kept: number): number {
 export function emptyBuckets(
   windowMinutes: number,
   now: number,
-): { buckets: MinuteBucket[]; totals: { traffic: number; nonTraffic: number } } {
+): { buckets: MinuteBucket[]; totals: LabelCounts } {
   return new MinuteStats(windowMinutes).buckets(windowMinutes, now);
 }

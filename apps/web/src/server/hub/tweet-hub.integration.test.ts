@@ -145,7 +145,7 @@ describe("TweetHub", () => {
     const stats = hub.stats(slug, 5, now);
     expect(stats.buckets).toHaveLength(5);
     expect(stats.buckets.at(-1)?.minute).toBe(Math.floor(now / MINUTE) * MINUTE);
-    expect(stats.totals).toEqual({ traffic: 10, nonTraffic: 20 });
+    expect(stats.totals).toEqual({ traffic: 10, nonTraffic: 20, notClassified: 0 });
 
     await hub.stop();
     expect(ended).toBe(1003);
@@ -255,13 +255,13 @@ describe("TweetHub", () => {
       const offsets = history.filter((i) => i.partition === partition).map((i) => i.offset);
       expect(offsets.every((offset) => offset >= BigInt(high) - 10n)).toBe(true);
     }
-    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 17, nonTraffic: 33 });
+    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 17, nonTraffic: 33, notClassified: 0 });
 
     await writePosts(slug, "fresh", 0, 1);
     await waitFor(() => (live.length >= 1 ? true : undefined), { what: "a live post" });
     expect(idsOf(live)).toEqual(["fresh-0"]);
     expect(hub.history(slug, { first: 1 }).items[0]).toBe(live[0]);
-    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 18, nonTraffic: 33 });
+    expect(hub.stats(slug, 60).totals).toEqual({ traffic: 18, nonTraffic: 33, notClassified: 0 });
 
     // A smaller stats read-back: each partition starts at its share of history (10 records).
     const bounded = newHub(20, 10);

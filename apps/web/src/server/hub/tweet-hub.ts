@@ -12,7 +12,13 @@ import {
 } from "@tweetream/shared";
 import { LRUCache } from "lru-cache";
 import { covers, decodeCursor, dominates, encodeCursor, join, type Position } from "./cursor.ts";
-import { clampWindow, emptyBuckets, MinuteStats } from "./minute-stats.ts";
+import {
+  clampWindow,
+  emptyBuckets,
+  MinuteStats,
+  type LabelCounts,
+  type MinuteBucket,
+} from "./minute-stats.ts";
 import { passes, postFilter, type PostFilter, type PostFilterOptions } from "./post-filter.ts";
 import { TopicLog } from "./topic-log.ts";
 
@@ -424,10 +430,7 @@ export class TweetHub {
     slug: string,
     windowMinutes: number,
     now: number = Date.now(),
-  ): {
-    buckets: { minute: number; traffic: number; nonTraffic: number }[];
-    totals: { traffic: number; nonTraffic: number };
-  } {
+  ): { buckets: MinuteBucket[]; totals: LabelCounts } {
     const state = this.#states.get(slug);
     if (state) return state.stats.buckets(windowMinutes, now);
     return emptyBuckets(clampWindow(windowMinutes, this.#statsWindowMinutes), now);
