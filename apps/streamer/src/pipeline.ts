@@ -20,7 +20,7 @@ export interface PipelineStats {
   /** Failed the PreprocessedPost schema (e.g. an over-long id): counted, logged and dropped. */
   invalid: number;
   published: number;
-  /** Deletions the source reported, published to the deletions topic. */
+  /** Records published to the deletions topic: each deletion the source reported, and one per edit (for the earlier versions). */
   deletions: number;
 }
 
@@ -71,15 +71,35 @@ export class PostPipeline {
     const ingestedAt = Date.now();
     const { matcher, knownTopics, source, topic, deletedTopic, metrics } = this.#options;
     const records: OutgoingRecord[] = [];
-    const accepted: string[] = [];
+    /** Keys of the posts (and versions) handed on in this batch. */
+    const accepted = new Set<string>();
     const tagged: string[] = [];
     // Read once per batch: the catalogue changes between batches, not within one.
     const known = knownTopics();
+    const deletions: PostDeleted[] = deletedIds.map((id) => ({
+      v: 1,
+      id,
+      source,
+      deletedAt: ingestedAt,
+    }));
     for (const post of posts) {
       this.stats.received++;
-      if (this.#seen.has(post.id)) {
+      // Each version of an edited post is a post of its own.
+      const seenKey = post.editedAt === undefined ? post.id : `${post.id} ${post.editedAt}`;
+      if (this.#seen.has(seenKey) || accepted.has(seenKey)) {
         this.#count("duplicates");
         continue;
+      }
+      if (post.editedAt !== undefined) {
+        // The earlier versions leave every topic they reached, matched now or not.
+        deletions.push({
+          v: 1,
+          id: post.id,
+          source,
+          deletedAt: ingestedAt,
+          editedAt: post.editedAt,
+        });
+        accepted.add(seenKey);
       }
       const topics = post.matchedTopics
         ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
@@ -97,6 +117,7 @@ export class PostPipeline {
         cleanText: preprocess(post.text),
         author: post.author,
         createdAt: post.createdAt,
+        ...(post.editedAt === undefined ? {} : { editedAt: post.editedAt }),
         lang: post.lang,
         topics,
         ingestedAt,
@@ -116,15 +137,18 @@ export class PostPipeline {
         continue;
       }
       records.push({ topic, key: post.id, value: encoded });
-      accepted.push(post.id);
+      accepted.add(seenKey);
       tagged.push(...topics);
     }
     // Every deletion is passed on, matched or not: a web process may hold the
     // post from before a catalogue change, or from another streamer.
     const published = records.length;
-    for (const id of deletedIds) {
-      const value: PostDeleted = { v: 1, id, source, deletedAt: ingestedAt };
-      records.push({ topic: deletedTopic, key: id, value: encodeMessage(PostDeleted, value) });
+    for (const deletion of deletions) {
+      records.push({
+        topic: deletedTopic,
+        key: deletion.id,
+        value: encodeMessage(PostDeleted, deletion),
+      });
     }
     if (records.length > 0) {
       const timer = metrics.publishSeconds.startTimer();
@@ -144,7 +168,7 @@ export class PostPipeline {
     }
     this.#count("published", published);
     // Not posts: the sources' event counter has them (outcome "delete").
-    this.stats.deletions += deletedIds.length;
+    this.stats.deletions += deletions.length;
     for (const slug of tagged) metrics.tagged.inc({ topic: slug });
   };
 

@@ -137,6 +137,8 @@ export function status(fields: {
   spoilerText?: string;
   reblog?: unknown;
   id?: string;
+  /** Set for the payload of a `status.update` (an edit). */
+  editedAt?: string;
 }): Record<string, unknown> {
   const id = fields.id ?? String(next++);
   const acct = fields.acct ?? "warga";
@@ -154,7 +156,7 @@ export function status(fields: {
     replies_count: 0,
     reblogs_count: 0,
     favourites_count: 0,
-    edited_at: null,
+    edited_at: fields.editedAt ?? null,
     content: fields.content,
     reblog: fields.reblog ?? null,
     account: {

@@ -79,9 +79,11 @@ describe("mastodon source", () => {
       tags: ["sudirman"],
     });
     mastodon.send("public", "update", JSON.stringify(first));
-    // A boost, an edit, a notification and garbage: none is a new post.
+    // A boost, a notification and garbage are no posts; an edit is the status's new version.
     mastodon.send("public", "update", JSON.stringify(status({ content: "x", reblog: first })));
-    mastodon.send("public", "status.update", JSON.stringify(first));
+    const editedAt = "2026-12-03T08:30:00.000Z";
+    const edit = status({ id: String(first.id), content: "<p>Macet parah</p>", editedAt });
+    mastodon.send("public", "status.update", JSON.stringify(edit));
     mastodon.send("public", "notification", "{}");
     mastodon.sendRaw("{not json");
     mastodon.send("public", "update", "{}");
@@ -93,7 +95,7 @@ describe("mastodon source", () => {
     });
     mastodon.send("hashtag", "update", JSON.stringify(remote), "macet");
     mastodon.send("public", "delete", String(first.id));
-    await until(() => posts.length === 2 && deleted.length === 1);
+    await until(() => posts.length === 3 && deleted.length === 1);
 
     expect(posts[0]).toEqual({
       id: `${mastodon.url}/api/v1/statuses/${String(first.id)}`,
@@ -104,7 +106,8 @@ describe("mastodon source", () => {
       url: `https://fake.social/@warga/${String(first.id)}`,
       hashtags: ["sudirman"],
     });
-    expect(posts[1]).toMatchObject({
+    expect(posts[1]).toMatchObject({ id: posts[0]?.id, text: "Macet parah", editedAt });
+    expect(posts[2]).toMatchObject({
       text: "lalu lintas\n\njalan tol lancar",
       author: { id: "budi@other.example", username: "budi@other.example" },
       lang: "und",

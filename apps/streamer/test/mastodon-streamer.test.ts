@@ -126,4 +126,51 @@ describe("streamer with the mastodon and bluesky sources", () => {
     expect([await published("mastodon"), await published("bluesky")]).toEqual([2, 1]);
     expect(streamer.stats).toMatchObject({ published: 3, deletions: 1, unmatched: 1 });
   });
+
+  it("passes an edit on as the new version and the removal of the earlier ones", async () => {
+    const idOf = (s: Record<string, unknown>) => `${mastodon.url}/api/v1/statuses/${String(s.id)}`;
+    const before = status({ content: "<p>langit biru</p>" });
+    const stays = status({ content: "<p>jalan macet</p>" });
+    mastodon.send("public", "update", JSON.stringify(before));
+    mastodon.send("public", "update", JSON.stringify(stays));
+    // Edited to match, twice in a row (a repeat), and edited so it no longer matches.
+    const editedAt = "2026-12-03T09:00:00.000Z";
+    const matches = status({ id: String(before.id), content: "<p>macet lagi</p>", editedAt });
+    const unmatched = status({ id: String(stays.id), content: "<p>sudah lancar</p>", editedAt });
+    mastodon.send("public", "status.update", JSON.stringify(matches));
+    mastodon.send("public", "status.update", JSON.stringify(matches));
+    mastodon.send("public", "status.update", JSON.stringify(unmatched));
+
+    const ours = (p: PreprocessedPost) => [idOf(before), idOf(stays)].includes(p.id);
+    const posts = await read(
+      topics.preprocessed,
+      jsonDecoder(PreprocessedPost),
+      (v) => v.filter(ours).length >= 2,
+    );
+    // Another partition may hold a repeat the reader has not reached: wait a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const versions = posts.filter(ours).map((p) => [p.id, p.text, p.editedAt]);
+    expect(versions).toHaveLength(2);
+    expect(versions).toEqual(
+      expect.arrayContaining([
+        [idOf(stays), "jalan macet", undefined],
+        [idOf(before), "macet lagi", editedAt],
+      ]),
+    );
+    const deletions = await read(topics.deleted, jsonDecoder(PostDeleted), (v) => v.length >= 3);
+    // The first test's deletion, and one per edit (the repeat is dropped).
+    expect(deletions).toHaveLength(3);
+    expect(deletions.filter((d) => d.editedAt !== undefined)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: idOf(before), editedAt }),
+        expect.objectContaining({ id: idOf(stays), editedAt }),
+      ]),
+    );
+    expect(
+      await metricValue(streamer.healthPort, "tweetream_streamer_source_events_total", {
+        source: "mastodon",
+        outcome: "edit",
+      }),
+    ).toBe(3);
+  });
 });

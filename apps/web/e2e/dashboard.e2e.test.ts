@@ -300,6 +300,41 @@ describe("dashboard", () => {
     expect(ids).not.toContain(post.id);
   }, 120_000);
 
+  it("replaces a post its author edited, marked as edited", async () => {
+    const id = "https://mastodon.example/api/v1/statuses/77";
+    const first: ClassifiedPost = {
+      ...classifiedPost(id, "traffic", slug),
+      source: "mastodon",
+      text: "Jalan Kaliurang padat (Mastodon)",
+    };
+    const editedAt = new Date().toISOString();
+    const edit: ClassifiedPost = {
+      ...first,
+      text: "Jalan Kaliurang macet total (Mastodon)",
+      editedAt,
+    };
+    const post = (value: ClassifiedPost) => (kafka: KafkaClient) => [
+      { topic: kafka.topics.user(slug), key: id, value: encodeMessage(ClassifiedPost, value) },
+    ];
+    await writeToKafka(post(first));
+    const cards = feed.locator(`[data-testid="tweet"][data-id="${id}"]`);
+    await cards.first().waitFor({ timeout: 30_000 });
+    expect(await cards.first().getByTestId("edited").count()).toBe(0);
+
+    const removal: PostDeleted = { v: 1, id, source: "mastodon", deletedAt: Date.now(), editedAt };
+    await writeToKafka((kafka) => [
+      { topic: kafka.topics.deleted, key: id, value: encodeMessage(PostDeleted, removal) },
+      ...post(edit)(kafka),
+    ]);
+    await cards.getByTestId("edited").waitFor({ timeout: 30_000 });
+    await number(
+      () => cards.count(),
+      (n) => n === 1,
+      "one card for the edited post",
+    );
+    expect(await cards.textContent()).toContain("macet total");
+  }, 120_000);
+
   it("filters by label and fits a phone screen, light and dark", async () => {
     await feed.getByLabel("Label").selectOption("TRAFFIC");
     await number(

@@ -256,4 +256,84 @@ describe("a post's source and link", () => {
       topicStats: { totals: { notClassified: 1, total: 3 } },
     });
   });
+
+  it("replaces an edited post: tweetDeleted names the edit, tweetAdded brings the new version", async () => {
+    const id = "https://mastodon.example/api/v1/statuses/8";
+    const first: ClassifiedPost = {
+      ...classifiedPost(id, "traffic", "jalan"),
+      source: "mastodon",
+      text: "macet di tol",
+    };
+    const editedAt = "2026-12-03T09:00:00.000Z";
+    const edit: ClassifiedPost = { ...first, text: "macet parah di tol", editedAt };
+    const added: unknown[] = [];
+    const deleted: unknown[] = [];
+    const client = wsClient(web);
+    const sink = (into: unknown[]) => ({
+      next: (result: { data?: unknown }) => into.push(result.data),
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    client.subscribe(
+      { query: `subscription { tweetAdded(topic: "jalan") { id text editedAt } }` },
+      sink(added),
+    );
+    client.subscribe(
+      { query: `subscription { tweetDeleted(topic: "jalan") { id topic editedAt } }` },
+      sink(deleted),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const producer = await kafka.createProducer();
+    const record = (post: ClassifiedPost) => ({
+      topic: kafka.topics.user("jalan"),
+      key: post.id,
+      value: encodeMessage(ClassifiedPost, post),
+    });
+    await producer.send([record(first)]);
+    await waitFor(() => (added.length >= 1 ? true : undefined), { what: "the first version" });
+    const removal: PostDeleted = { v: 1, id, source: "mastodon", deletedAt: Date.now(), editedAt };
+    await producer.send([
+      { topic: kafka.topics.deleted, key: id, value: encodeMessage(PostDeleted, removal) },
+    ]);
+    await waitFor(() => (deleted.length >= 1 ? true : undefined), { what: "the replacement" });
+    await producer.send([record(edit)]);
+    await producer.disconnect();
+    await waitFor(() => (added.length >= 2 ? true : undefined), { what: "the new version" });
+    await client.dispose();
+    expect(added).toEqual([
+      { tweetAdded: { id, text: "macet di tol", editedAt: null } },
+      { tweetAdded: { id, text: "macet parah di tol", editedAt } },
+    ]);
+    expect(deleted).toEqual([{ tweetDeleted: { id, topic: "jalan", editedAt } }]);
+    const page = await graphql(
+      web,
+      `
+        {
+          tweets(topic: "jalan", sources: [MASTODON]) {
+            edges {
+              node {
+                id
+                text
+                editedAt
+              }
+            }
+          }
+        }
+      `,
+    );
+    expect(page.data).toEqual({
+      tweets: {
+        edges: [
+          { node: { id, text: "macet parah di tol", editedAt } },
+          {
+            node: {
+              id: "https://mastodon.example/api/v1/statuses/7",
+              text: "Stau auf der A1 (macet)",
+              editedAt: null,
+            },
+          },
+        ],
+      },
+    });
+  });
 });

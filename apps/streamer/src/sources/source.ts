@@ -10,6 +10,11 @@ export interface RawPost {
   createdAt: string;
   /** BCP 47 tag as the source reports it, or "und". */
   lang: string;
+  /**
+   * ISO 8601, set on an edited version of a post the source delivered before
+   * (a Mastodon `status.update`): it replaces the earlier versions everywhere.
+   */
+  editedAt?: string;
   /** A link to the post on its service, where there is one (https). */
   url?: string;
   /**

@@ -24,6 +24,7 @@ export interface Tweet {
   url: string | null;
   author: { id: string; username: string };
   createdAt: string;
+  editedAt: string | null;
   label: Label;
   score: number;
   notClassifiedLanguage: string | null;
@@ -68,6 +69,7 @@ const TWEET_FIELDS = gql`
       username
     }
     createdAt
+    editedAt
     label
     score
     notClassifiedLanguage
@@ -152,13 +154,14 @@ export const TWEET_ADDED: TypedDocumentNode<
 `;
 
 export const TWEET_DELETED: TypedDocumentNode<
-  { tweetDeleted: { id: string; topic: string } },
+  { tweetDeleted: { id: string; topic: string; editedAt: string | null } },
   { topic: string }
 > = gql`
   subscription TweetDeleted($topic: ID!) {
     tweetDeleted(topic: $topic) {
       id
       topic
+      editedAt
     }
   }
 `;

@@ -6,7 +6,8 @@
 // fell behind the server's history (SUBSCRIBER_TOO_SLOW) resumes from the
 // cursor the server gives, and says that posts may be missing. A post deleted
 // at its source (tweetDeleted) leaves the list, and is not shown if it arrives
-// later.
+// later. An edited post comes again with its `editedAt`, and the deletion of
+// its earlier versions (tweetDeleted with that `editedAt`) takes them out.
 import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { tooSlowCursor } from "./graphql-errors.ts";
@@ -51,13 +52,24 @@ class SeenIds {
   }
 }
 
-/** Prepends `incoming` (oldest first) to `list` (newest first), dropping known ids. */
+/** One version of a post: its id, and its `editedAt` when it is an edit. */
+function versionKey(tweet: Pick<Tweet, "id" | "editedAt">): string {
+  return tweet.editedAt === null ? tweet.id : `${tweet.id} ${tweet.editedAt}`;
+}
+
+/** True when `tweet` is a version of `id` that a deletion (or the edit at `editedAt`) takes away. */
+function goneBy(tweet: Tweet, id: string, editedAt: string | null): boolean {
+  return tweet.id === id && (editedAt === null || (tweet.editedAt ?? "") < editedAt);
+}
+
+/** Prepends `incoming` (oldest first) to `list` (newest first), dropping known versions. */
 function merge(list: Tweet[], incoming: Tweet[], limit: number): Tweet[] {
-  const seen = new Set(list.map((t) => t.id));
+  const seen = new Set(list.map(versionKey));
   const fresh: Tweet[] = [];
   for (const tweet of incoming) {
-    if (seen.has(tweet.id)) continue;
-    seen.add(tweet.id);
+    const key = versionKey(tweet);
+    if (seen.has(key)) continue;
+    seen.add(key);
     fresh.push(tweet);
   }
   if (fresh.length === 0) return list;
@@ -105,7 +117,7 @@ export function LiveFeed({
     if (!history.data || after !== undefined) return;
     const edges = history.data.tweets.edges;
     lastCursor.current = edges[0]?.cursor ?? null;
-    for (const edge of edges) seen.current.add(edge.node.id);
+    for (const edge of edges) seen.current.add(versionKey(edge.node));
     setItems(merge([], edges.map((edge) => edge.node).reverse(), FEED_LIMIT));
     setAfter(lastCursor.current);
   }, [history.data, after]);
@@ -142,7 +154,7 @@ export function LiveFeed({
           ignoreResults: true,
           onData: ({ data }) => {
             const tweet = data.data?.tweetAdded;
-            if (!tweet || !seen.current.add(tweet.id)) return;
+            if (!tweet || !seen.current.add(versionKey(tweet))) return;
             lastCursor.current = tweet.cursor;
             push(tweet);
           },
@@ -168,15 +180,19 @@ export function LiveFeed({
     fetchPolicy: "no-cache",
     ignoreResults: true,
     onData: ({ data }) => {
-      const id = data.data?.tweetDeleted.id;
-      if (id === undefined) return;
-      deleted.current.add(id);
-      // A tweetAdded of it still on its way is dropped as a replay.
-      seen.current.add(id);
+      const deletion = data.data?.tweetDeleted;
+      if (deletion === undefined) return;
+      const { id, editedAt } = deletion;
+      if (editedAt === null) {
+        deleted.current.add(id);
+        // A tweetAdded of it still on its way is dropped as a replay.
+        seen.current.add(id);
+      }
       const holding = held.current.length;
-      held.current = held.current.filter((tweet) => tweet.id !== id);
-      if (held.current.length < holding) setHeldCount((count) => count - 1);
-      setItems((current) => current.filter((tweet) => tweet.id !== id));
+      held.current = held.current.filter((tweet) => !goneBy(tweet, id, editedAt));
+      const dropped = holding - held.current.length;
+      if (dropped > 0) setHeldCount((count) => count - dropped);
+      setItems((current) => current.filter((tweet) => !goneBy(tweet, id, editedAt)));
     },
   });
 
@@ -261,7 +277,7 @@ export function LiveFeed({
       )}
       <ol className="flex flex-col gap-2" aria-label="Posts, newest first" data-testid="feed">
         {items.map((tweet) => (
-          <TweetCard key={tweet.id} tweet={tweet} pattern={pattern} />
+          <TweetCard key={versionKey(tweet)} tweet={tweet} pattern={pattern} />
         ))}
       </ol>
     </section>

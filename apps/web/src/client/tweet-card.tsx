@@ -30,6 +30,15 @@ export const TweetCard = memo(function TweetCard({
         <time dateTime={tweet.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
           {Number.isNaN(created.getTime()) ? tweet.createdAt : time.format(created)}
         </time>
+        {tweet.editedAt !== null && (
+          <span
+            data-testid="edited"
+            className="text-xs text-slate-500 italic dark:text-slate-400"
+            title={`Edited ${tweet.editedAt}`}
+          >
+            edited
+          </span>
+        )}
         <span className="ml-auto flex items-center gap-2">
           <LabelBadge label={tweet.label} language={tweet.notClassifiedLanguage} />
           {tweet.label !== "NOT_CLASSIFIED" && (

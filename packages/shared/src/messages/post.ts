@@ -41,6 +41,11 @@ export const PreprocessedPost = z.object({
     username: z.string().max(253),
   }),
   createdAt: z.iso.datetime(),
+  /**
+   * Set on an edited version of a post (a Mastodon edit): it replaces every
+   * earlier version, whose removal a `PostDeleted` with this `editedAt` carries.
+   */
+  editedAt: z.iso.datetime().optional(),
   /** BCP 47 language tag as reported by the source, or `und`. */
   lang: z.string().min(2).max(16),
   topics: z.array(topicSlug).min(1),
@@ -89,7 +94,7 @@ export type ClassifiedPost = z.infer<typeof ClassifiedPost>;
 
 /**
  * Value of a `tweetream.tweets.deleted` record (key = post id): its source
- * said the post was deleted. Web processes drop it from their history and
+ * said the post was deleted (or edited, with `editedAt`). Web processes drop it from their history and
  * tell open subscriptions; a post that arrives after its deletion is dropped.
  */
 export const PostDeleted = z.object({
@@ -98,5 +103,11 @@ export const PostDeleted = z.object({
   source: PostSource,
   /** When the streamer took the deletion in (epoch ms). */
   deletedAt: epochMs,
+  /**
+   * Set when the post was edited, not deleted: only its versions from before
+   * this moment are gone, and the version edited then follows on the posts'
+   * path with the same `editedAt`.
+   */
+  editedAt: z.iso.datetime().optional(),
 });
 export type PostDeleted = z.infer<typeof PostDeleted>;

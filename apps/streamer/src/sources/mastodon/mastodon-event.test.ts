@@ -38,22 +38,28 @@ describe("Mastodon streaming messages", () => {
       account: { acct: "ani@other.example" },
       tags: [],
     };
-    expect(decodeMastodonMessage(event("update", status), ORIGIN)).toEqual({
-      kind: "post",
-      post: {
-        id: "https://mastodon.social/api/v1/statuses/1131",
-        text: "jalan tol padat",
-        author: { id: "ani@other.example", username: "ani@other.example" },
-        createdAt: "2026-12-03T01:00:00.123Z",
-        lang: "id",
-        url: "https://other.example/users/ani/statuses/9",
-      },
-    });
+    const post = {
+      id: "https://mastodon.social/api/v1/statuses/1131",
+      text: "jalan tol padat",
+      author: { id: "ani@other.example", username: "ani@other.example" },
+      createdAt: "2026-12-03T01:00:00.123Z",
+      lang: "id",
+      url: "https://other.example/users/ani/statuses/9",
+    };
+    expect(decodeMastodonMessage(event("update", status), ORIGIN)).toEqual({ kind: "post", post });
     expect(decodeMastodonMessage(event("delete", "1131"), ORIGIN)).toEqual({
       kind: "delete",
-      id: "https://mastodon.social/api/v1/statuses/1131",
+      id: post.id,
     });
-    expect(decodeMastodonMessage(event("status.update", status), ORIGIN)).toEqual({ kind: "edit" });
+    const edited = {
+      ...status,
+      content: "<p>jalan tol lancar</p>",
+      edited_at: "2026-12-03T09:30:00+07:00",
+    };
+    expect(decodeMastodonMessage(event("status.update", edited), ORIGIN)).toEqual({
+      kind: "edit",
+      post: { ...post, text: "jalan tol lancar", editedAt: "2026-12-03T02:30:00.000Z" },
+    });
     expect(decodeMastodonMessage(event("filters_changed"), ORIGIN)).toEqual({ kind: "other" });
     expect(decodeMastodonMessage(event("update", { ...status, reblog: status }), ORIGIN)).toEqual({
       kind: "other",
@@ -69,6 +75,7 @@ describe("Mastodon streaming messages", () => {
       event("update", "{oops"),
       event("update", { ...status, created_at: "yesterday" }),
       event("delete", "../../etc"),
+      event("status.update", status),
     ].map((text) => {
       const item = decodeMastodonMessage(text, ORIGIN);
       return item.kind === "malformed" ? item.reason.split(":")[0] : item.kind;
@@ -80,6 +87,7 @@ describe("Mastodon streaming messages", () => {
       "an update whose payload is not JSON",
       "an update that is not a status",
       "a delete without a status id",
+      "a status.update without edited_at",
     ]);
   });
 });

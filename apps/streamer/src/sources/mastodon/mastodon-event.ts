@@ -12,8 +12,8 @@ export type MastodonItem =
   | { readonly kind: "post"; readonly post: RawPost }
   /** `id` is the post's id (see `statusPostId`). */
   | { readonly kind: "delete"; readonly id: string }
-  /** A status was edited; the first version stays as it was (not handed on). */
-  | { readonly kind: "edit" }
+  /** A status was edited: `post` is its new version (`editedAt` set). */
+  | { readonly kind: "edit"; readonly post: RawPost }
   /** The server refused a subscription (`{"error":…,"status":…}`). */
   | { readonly kind: "error"; readonly status: number | undefined; readonly message: string }
   /** Another event (notifications, filters, boosts), ignored. */
@@ -36,6 +36,7 @@ const Status = z.object({
   content: z.string(),
   spoiler_text: z.string().optional(),
   language: z.string().nullish(),
+  edited_at: z.iso.datetime({ offset: true }).nullish(),
   reblog: z.unknown().nullish(),
   account: z.object({ acct: z.string().min(1).max(253) }),
   tags: z.array(z.object({ name: z.string() })).optional(),
@@ -89,15 +90,19 @@ export function decodeMastodonMessage(text: string, origin: string): MastodonIte
       }
       return { kind: "delete", id: statusPostId(origin, payload) };
     case "status.update":
-      return { kind: "edit" };
+      return decodeStatus(payload, origin, "edit");
     case "update":
-      return decodeStatus(payload, origin);
+      return decodeStatus(payload, origin, "post");
     default:
       return { kind: "other" };
   }
 }
 
-function decodeStatus(payload: string | undefined, origin: string): MastodonItem {
+function decodeStatus(
+  payload: string | undefined,
+  origin: string,
+  kind: "post" | "edit",
+): MastodonItem {
   if (payload === undefined) return { kind: "malformed", reason: "an update without a payload" };
   let json: unknown;
   try {
@@ -111,7 +116,11 @@ function decodeStatus(payload: string | undefined, origin: string): MastodonItem
   }
   // A boost repeats another status: the status itself arrives on its own.
   if (status.data.reblog) return { kind: "other" };
-  return { kind: "post", post: statusPost(status.data, origin) };
+  const post = statusPost(status.data, origin);
+  if (kind === "post") return { kind, post };
+  const editedAt = status.data.edited_at;
+  if (!editedAt) return { kind: "malformed", reason: "a status.update without edited_at" };
+  return { kind, post: { ...post, editedAt: new Date(editedAt).toISOString() } };
 }
 
 function statusPost(status: Status, origin: string): RawPost {

@@ -275,7 +275,7 @@ class Mastodon implements MastodonSource {
       case "edit":
         this.stats.edits++;
         this.#options.onEvent?.("edit");
-        return [];
+        return [{ post: item.post }];
       case "other":
         this.#options.onEvent?.("other");
         return [];

@@ -256,6 +256,8 @@ export type Tweet = {
   createdAt: Scalars['DateTime']['output'];
   /** Opaque Kafka position of this post in its topic (an offset per partition), for `tweets(after:)` and `tweetAdded(after:)`. */
   cursor: Scalars['String']['output'];
+  /** When the author last edited it (Mastodon); null when it was never edited. An edited version replaces the earlier ones: `tweetDeleted` tells of them with this `editedAt`, and `tweetAdded` delivers the new version with the same `id`. */
+  editedAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   /** When the streamer took the post in (epoch milliseconds). */
   ingestedAt: Scalars['Float']['output'];
@@ -288,6 +290,8 @@ export type TweetConnection = {
 /** A post deleted at its source. */
 export type TweetDeletion = {
   __typename?: 'TweetDeletion';
+  /** Set when the post was edited, not deleted: only its versions edited before this moment (or never) are gone, and the version edited at this moment comes (or came) through `tweetAdded`. Null: every version is gone. */
+  editedAt: Maybe<Scalars['DateTime']['output']>;
   /** The deleted post's id (its `Tweet.id`). */
   id: Scalars['ID']['output'];
   /** The topic (slug) it was in. */
@@ -533,6 +537,7 @@ export type TweetResolvers<ContextType = GatewayContext, ParentType extends Reso
   cleanText?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  editedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ingestedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['Label'], ParentType, ContextType>;
@@ -553,6 +558,7 @@ export type TweetConnectionResolvers<ContextType = GatewayContext, ParentType ex
 };
 
 export type TweetDeletionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TweetDeletion'] = ResolversParentTypes['TweetDeletion']> = {
+  editedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };

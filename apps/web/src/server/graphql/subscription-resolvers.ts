@@ -31,12 +31,14 @@ export const subscriptionResolvers: SubscriptionResolvers = {
   tweetDeleted: {
     subscribe: async (_parent, { topic }, { services }) => {
       await requireLiveTopic(services, topic);
-      const stream = new PushIterator<{ tweetDeleted: { id: string; topic: string } }>({
+      const stream = new PushIterator<{
+        tweetDeleted: { id: string; topic: string; editedAt: string | null };
+      }>({
         onDrop: () => services.onSubscriberDropped?.("tweetDeleted"),
       });
       stream.onClose(
-        services.hub.onDeleted(topic, (id) => {
-          stream.push({ tweetDeleted: { id, topic } });
+        services.hub.onDeleted(topic, (id, editedAt) => {
+          stream.push({ tweetDeleted: { id, topic, editedAt: editedAt ?? null } });
         }),
       );
       stream.onClose(

@@ -13,6 +13,7 @@ export const typeResolvers: Resolvers = {
     url: (item) => item.post.url ?? null,
     author: (item) => item.post.author,
     createdAt: (item) => item.post.createdAt,
+    editedAt: (item) => item.post.editedAt ?? null,
     lang: (item) => item.post.lang,
     topics: (item) => item.post.topics,
     label: (item) => graphqlLabel(item.post.label),

@@ -505,4 +505,55 @@ describe("TweetHub", () => {
     });
     expect(idsOf(allPages(later, slug)).sort()).toEqual(idsOf(allPages(hub, slug)).sort());
   });
+
+  it("replaces an edited post's earlier versions, whether the edit or its deletion comes first", async () => {
+    const slug = uniqueName("edited");
+    await createTopic(slug);
+    const hub = newHub();
+    await hub.start(new Set([slug]));
+    const heard: [string, string | undefined][] = [];
+    hub.onDeleted(slug, (id, editedAt) => heard.push([id, editedAt]));
+    await writePosts(slug, "ed", 0, 3);
+    await waitFor(() => (allPages(hub, slug).length === 3 ? true : undefined), {
+      what: "3 posts in the history",
+    });
+    const editedAt = "2026-12-03T09:00:00.000Z";
+    const edited = (id: string) => {
+      const post: ClassifiedPost = { ...classifiedPost(id, "traffic", slug), editedAt };
+      return { topic: topics.user(slug), key: id, value: encodeMessage(ClassifiedPost, post) };
+    };
+    const deletion = (id: string, at?: string) => {
+      const value: PostDeleted = { v: 1, id, source: "mastodon", deletedAt: Date.now() };
+      if (at !== undefined) value.editedAt = at;
+      return { topic: topics.deleted, key: id, value: encodeMessage(PostDeleted, value) };
+    };
+    // ed-0: the deletion of its first version comes first, as it usually does.
+    await producer.send([deletion("ed-0", editedAt)]);
+    await waitFor(() => (heard.length >= 1 ? true : undefined), { what: "ed-0's first version" });
+    await producer.send([edited("ed-0")]);
+    // ed-1: its new version comes first; the deletion then takes only the old one.
+    await producer.send([edited("ed-1")]);
+    await waitFor(
+      () => (allPages(hub, slug).filter((i) => i.post.editedAt).length >= 2 ? true : undefined),
+      { what: "both new versions" },
+    );
+    await producer.send([deletion("ed-1", editedAt)]);
+    await waitFor(() => (heard.length >= 2 ? true : undefined), { what: "ed-1's first version" });
+
+    const versions = allPages(hub, slug).map((i) => `${i.post.id} ${i.post.editedAt ?? "-"}`);
+    expect(versions.sort()).toEqual([`ed-0 ${editedAt}`, `ed-1 ${editedAt}`, "ed-2 -"]);
+    expect(heard).toEqual([
+      ["ed-0", editedAt],
+      ["ed-1", editedAt],
+    ]);
+    // An edit is not another post in the counts.
+    const { totals } = hub.stats(slug, 60);
+    expect(totals.traffic + totals.nonTraffic + totals.notClassified).toBe(3);
+
+    // Deleting an edited post takes its every version.
+    await producer.send([deletion("ed-1")]);
+    await waitFor(() => (heard.length >= 3 ? true : undefined), { what: "ed-1 deleted" });
+    expect(heard.at(-1)).toEqual(["ed-1", undefined]);
+    expect(idsOf(allPages(hub, slug)).sort()).toEqual(["ed-0", "ed-2"]);
+  });
 });

@@ -109,8 +109,23 @@ export interface TweetHubOptions {
   onDeleted?: (removed: number) => void;
 }
 
-/** Told of each post of its topic that left the history because it was deleted at its source. */
-export type DeletionListener = (postId: string) => void;
+/**
+ * Told of each post of its topic that left the history because it was deleted
+ * at its source, or replaced by the version edited at `editedAt`.
+ */
+export type DeletionListener = (postId: string, editedAt: string | undefined) => void;
+
+/** What a `PostDeleted` record takes away: every version of a post, or those before an edit. */
+export interface HubDeletion {
+  id: string;
+  /** Set for an edit: only the versions before it go. */
+  editedAt?: string | undefined;
+}
+
+/** A post's version: "" for its first, its `editedAt` for an edit (ISO strings sort as times). */
+const versionOf = (post: { editedAt?: string | undefined }): string => post.editedAt ?? "";
+/** Sorts after every version: a deletion takes them all. */
+const EVERY_VERSION = "\uffff";
 
 /** A subscriber: a position in its topic's log, and where its items go. */
 interface Reader {
@@ -177,10 +192,13 @@ export class TweetHub {
   readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
   readonly #onDuplicate: TweetHubOptions["onDuplicate"];
   readonly #onDeleted: TweetHubOptions["onDeleted"];
-  /** `<slug> <post id>` of the posts taken lately. */
+  /** `<slug> <post id>[ <editedAt>]` of the posts taken lately. */
   readonly #seen: LRUCache<string, true>;
-  /** Ids of the posts deleted lately (read back at start, then live). */
-  readonly #deleted: LRUCache<string, true>;
+  /**
+   * Posts deleted or edited lately (read back at start, then live): for each
+   * id, the version its versions before are gone ({@link EVERY_VERSION} when deleted).
+   */
+  readonly #deleted: LRUCache<string, string>;
   readonly #deletionsReadBack: number;
   readonly #deletionListeners = new Map<string, Set<DeletionListener>>();
   #deletionConsumer: Consumer | undefined;
@@ -364,25 +382,37 @@ export class TweetHub {
   }
 
   /**
-   * Honours posts deleted at their source: each leaves every topic's history
-   * (readers skip the hole), each topic's deletion listeners hear of it, and
-   * a post that arrives later (its deletion overtook it) is dropped. One pass
-   * over the history per batch of deletions.
+   * Honours posts deleted or edited at their source: a deleted post leaves
+   * every topic's history (readers skip the hole), and so do the versions of
+   * an edited post from before the edit; each topic's deletion listeners hear
+   * of it, and a version that arrives later (its deletion overtook it) is
+   * dropped. One pass over the history per batch of deletions.
    */
-  delete(postIds: readonly string[]): void {
-    if (postIds.length === 0) return;
-    for (const id of postIds) this.#deleted.set(id, true);
-    const ids = new Set(postIds);
+  delete(deletions: readonly HubDeletion[]): void {
+    if (deletions.length === 0) return;
+    /** For each id, the version before which everything goes. */
+    const through = new Map<string, string>();
+    for (const { id, editedAt } of deletions) {
+      const version = [editedAt ?? EVERY_VERSION, through.get(id), this.#deleted.get(id)]
+        .filter((v) => v !== undefined)
+        .reduce((a, b) => (a > b ? a : b));
+      through.set(id, version);
+      this.#deleted.set(id, version);
+    }
     let removed = 0;
     for (const state of this.#states.values()) {
-      const items = state.log.remove((item) => ids.has(item.post.id));
+      const items = state.log.remove(
+        (item) => versionOf(item.post) < (through.get(item.post.id) ?? ""),
+      );
       removed += items.length;
       const listeners = this.#deletionListeners.get(state.slug);
       if (!listeners) continue;
       for (const item of items) {
+        const version = through.get(item.post.id);
+        const editedAt = version === EVERY_VERSION ? undefined : version;
         for (const listener of listeners) {
           try {
-            listener(item.post.id);
+            listener(item.post.id, editedAt);
           } catch (error) {
             this.#callbackFailed(error);
           }
@@ -415,7 +445,7 @@ export class TweetHub {
       decode: jsonDecoder(PostDeleted),
       onDeadLetter: this.#onDeadLetter,
       onBatch: (records) => {
-        this.delete(records.map((record) => record.value.id));
+        this.delete(records.map(({ value }) => ({ id: value.id, editedAt: value.editedAt })));
         return Promise.resolve();
       },
     });
@@ -626,9 +656,12 @@ export class TweetHub {
       // batch again: the repeat is dropped here, so no subscriber, history
       // page or stat counts a post twice. Keyed by slug too: a post in two
       // topics is one item in each.
-      // Deleted at its source before it got here.
-      if (this.#deleted.has(post.id)) continue;
-      const seenKey = `${state.slug} ${post.id}`;
+      // Deleted at its source (or edited again) before it got here.
+      if (versionOf(post) < (this.#deleted.get(post.id) ?? "")) continue;
+      const seenKey =
+        post.editedAt === undefined
+          ? `${state.slug} ${post.id}`
+          : `${state.slug} ${post.id} ${post.editedAt}`;
       const duplicate = this.#seen.has(seenKey);
       const item: HubItem = {
         slug: state.slug,
@@ -643,7 +676,8 @@ export class TweetHub {
         continue;
       }
       this.#seen.set(seenKey, true);
-      state.stats.add(raw.timestamp, post.label);
+      // A post is counted once, by its first version: an edit is not another post.
+      if (post.editedAt === undefined) state.stats.add(raw.timestamp, post.label);
       if (offset < (state.logFrom.get(raw.partition) ?? 0n)) continue;
       state.log.append(item);
       touched.add(state);
