@@ -173,12 +173,28 @@ describe("Compose files", () => {
       /^postgresql:\/\/tweetream:.+@postgres:5432\/tweetream$/,
     );
     expect(env.get("NODE_ENV")).toBe("production");
-    // NODE_ENV=production refuses to start without one of 16+ characters.
-    expect((env.get("ADMIN_TOKEN") ?? "").replace(/^\$\{ADMIN_TOKEN:-(.*)\}$/, "$1").length).toBe(
-      36,
-    );
+    // No default: Compose refuses to start without the user's own token.
+    expect(env.get("ADMIN_TOKEN")).toMatch(/^\$\{ADMIN_TOKEN:\?.*openssl rand/);
     expect(service("postgres").healthcheck).toBeDefined();
     expect(service("postgres").image).toMatch(/^postgres:1[67]/);
+  });
+
+  it("ships no token or password: every secret is required from the user", () => {
+    for (const file of ["docker/compose.yaml", "docker/compose.dev.yaml"]) {
+      const text = readRepoFile(file);
+      // ${NAME:-default} or ${NAME-default} of a secret would be a shared password.
+      const defaults = [...text.matchAll(/\$\{(\w*(?:TOKEN|PASSWORD|SECRET|KEY)\w*):?-/g)];
+      expect(
+        defaults.map((m) => m[1]),
+        file,
+      ).toEqual([]);
+      for (const service of Object.values(readComposeFile(file).services)) {
+        for (const [name, value] of environmentOf(service)) {
+          if (!/TOKEN|PASSWORD|SECRET|KEY/.test(name)) continue;
+          expect(value, `${file}: ${name}`).toMatch(/^\$\{\w+:\?/);
+        }
+      }
+    }
   });
 
   it("does not cap WebSockets per address behind the load balancer (all come from nginx)", () => {

@@ -17,7 +17,26 @@ const kustomization = z.looseObject({
   apiVersion: z.literal("kustomize.config.k8s.io/v1beta1"),
   kind: z.literal("Kustomization"),
   resources: z.array(z.string()),
+  secretGenerator: z
+    .array(z.object({ name: z.string().min(1), envs: z.array(z.string()).min(1) }))
+    .optional(),
 });
+
+/** A Secret a kustomization generates from env files the user writes (`<name>.env`, git-ignored). */
+export interface GeneratedSecret {
+  name: string;
+  /** The env files, relative to the root; each ships as `<file>.example`. */
+  envs: string[];
+}
+
+/** The Secrets a kustomization folder generates. */
+export function generatedSecrets(folder: string): GeneratedSecret[] {
+  const [document] = readYamlDocuments(path.posix.join(folder, "kustomization.yaml"));
+  return (kustomization.parse(document).secretGenerator ?? []).map(({ name, envs }) => ({
+    name,
+    envs: envs.map((env) => path.posix.join(folder, env)),
+  }));
+}
 
 /** The files (relative to the root) a kustomization folder lists, recursively. */
 export function kustomizationFiles(folder: string): string[] {

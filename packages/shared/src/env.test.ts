@@ -57,4 +57,27 @@ describe("loadEnv", () => {
       "ADMIN_TOKEN is required but not set. Fix: set ADMIN_TOKEN to a secret of at least 16 characters.",
     );
   });
+
+  it("never repeats the value of a secret in its error", () => {
+    const schema = z.object({
+      ADMIN_TOKEN: z.string().min(16).describe("a secret of at least 16 characters"),
+      DATABASE_URL: z.string().startsWith("postgresql://").describe("a postgresql:// URL"),
+      MASTODON_TOKEN: z.string().min(20).describe("a token"),
+    });
+    const values = {
+      ADMIN_TOKEN: "fifteen-chars-x",
+      DATABASE_URL: "mysql://u:hunter2-password@db/x",
+      MASTODON_TOKEN: "short-token",
+    };
+    let message = "";
+    try {
+      loadEnv(schema, values);
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toContain("ADMIN_TOKEN (15 characters, not shown: it is a secret) is invalid");
+    expect(message).toContain("DATABASE_URL (31 characters, not shown");
+    for (const value of Object.values(values)) expect(message).not.toContain(value);
+    expect(message).not.toContain("hunter2");
+  });
 });

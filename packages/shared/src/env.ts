@@ -5,6 +5,12 @@ import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from "./topics.ts";
 type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /**
+ * Variables whose values are never repeated in an error (which ends up in a
+ * log): tokens, passwords, keys, and database URLs (they carry a password).
+ */
+const SECRET_NAME = /TOKEN|PASSWORD|SECRET|KEY|DATABASE_URL/;
+
+/**
  * Parses environment variables with a zod object schema. Every problem is
  * reported at once, each naming the variable, what was wrong and how to fix it
  * (the fix is the schema field's `.describe()` text).
@@ -28,7 +34,10 @@ export function loadEnv<S extends z.ZodObject>(schema: S, source: EnvSource): z.
       const why = issue.code === "custom" ? ` (${issue.message})` : "";
       return `${name} is required but not set${why}.${fix}`;
     }
-    return `${name}=${JSON.stringify(input[name])} is invalid: ${issue.message}.${fix}`;
+    const shown = SECRET_NAME.test(name)
+      ? `${name} (${input[name].length} characters, not shown: it is a secret)`
+      : `${name}=${JSON.stringify(input[name])}`;
+    return `${shown} is invalid: ${issue.message}.${fix}`;
   });
   throw new ConfigError(problems);
 }
