@@ -57,13 +57,18 @@ describe("docker/Dockerfile", () => {
     expect(new Set(stages.map((s) => s.name)).size).toBe(stages.length);
   });
 
-  it("starts from a pinned Node 22+ LTS image, Debian slim", () => {
+  it("starts from a pinned Node LTS image the repository's engines accept, Debian slim", () => {
     const external = stages.filter((s) => !stages.some((other) => other.name === s.from));
     expect(external.map((s) => s.name)).toEqual(["base"]);
     const match = /^node:(\d+)-bookworm-slim$/.exec(external[0]?.from ?? "");
     expect(match, external[0]?.from).not.toBeNull();
     const major = Number(match?.[1]);
-    expect(major).toBeGreaterThanOrEqual(22);
+    // package.json's engines (">=24"): the image runs what the tests ran on.
+    const engines = z
+      .object({ engines: z.object({ node: z.string() }) })
+      .parse(JSON.parse(readRepoFile("package.json")));
+    expect(major).toBeGreaterThanOrEqual(Number(/^>=(\d+)$/.exec(engines.engines.node)?.[1]));
+    expect(major).toBeGreaterThanOrEqual(24);
     expect(major % 2, "an even (LTS) major").toBe(0);
   });
 
@@ -142,6 +147,16 @@ describe("docker/Dockerfile", () => {
     expect(rootPackage().scripts.postinstall).toContain("patch-package");
     expect(args("COPY", "toolchain")).toContain("patches ./patches");
     expect(existsSync(path.join(repoRoot, "patches"))).toBe(true);
+  });
+
+  it("copies every script the root postinstall runs before npm ci", () => {
+    const scripts = [...rootPackage().scripts.postinstall.matchAll(/node (\S+\.mjs)/g)].map(
+      (m) => m[1] ?? "",
+    );
+    expect(scripts).toEqual(["tooling/ensure-deps.mjs"]);
+    for (const script of scripts) {
+      expect(args("COPY", "toolchain")).toContain(`${script} ./${path.posix.dirname(script)}/`);
+    }
   });
 });
 

@@ -211,3 +211,35 @@ describe("kafkajs after a request timeout", () => {
     expect(await metadataPicks(pool(frozen), pool(live))).toEqual([2]);
   });
 });
+
+// kafkajs#1751: after every response the request queue set a timer of
+// throttledUntil (-1) - Date.now(), a negative delay Node runs after 1 ms and
+// Node 24 warns about (TimeoutNegativeWarning). Patched: no timer when nothing
+// is pending and nothing throttled.
+describe("request queue timers", () => {
+  interface Queue {
+    throttledUntil: number;
+    pending: unknown[];
+    throttleCheckTimeoutId: NodeJS.Timeout | null;
+    scheduleCheckPendingRequests(): void;
+  }
+  const RequestQueue = require("kafkajs/src/network/requestQueue/index.js") as new (
+    options: object,
+  ) => Queue;
+  const queue = () =>
+    new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, clientId: "t", logger });
+
+  it("sets no timer when nothing is pending and nothing throttled", () => {
+    const idle = queue();
+    idle.scheduleCheckPendingRequests();
+    expect(idle.throttleCheckTimeoutId).toBeNull();
+  });
+
+  it("still checks a throttled queue when the throttle ends", () => {
+    const throttled = queue();
+    throttled.throttledUntil = Date.now() + 50;
+    throttled.scheduleCheckPendingRequests();
+    expect(throttled.throttleCheckTimeoutId).not.toBeNull();
+    clearTimeout(throttled.throttleCheckTimeoutId ?? undefined);
+  });
+});
