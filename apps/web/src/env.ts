@@ -121,6 +121,12 @@ export const webEnvSchema = z
       100_000,
       "mutations one client address may run per minute",
     ),
+    GRAPHQL_AUTH_FAILURE_LIMIT: wholeNumber(
+      10,
+      1,
+      10_000,
+      "failed admin authentications one client address may make in 10 minutes before all its credentials are refused for the rest of them",
+    ),
     GRAPHQL_WS_INIT_TIMEOUT_MS: wholeNumber(
       3000,
       100,

@@ -259,6 +259,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         clientIpHeader: env.GRAPHQL_CLIENT_IP_HEADER,
         connectionInitWaitTimeoutMs: env.GRAPHQL_WS_INIT_TIMEOUT_MS,
         mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
+        authFailures: env.GRAPHQL_AUTH_FAILURE_LIMIT,
       },
     });
     pages = await loadDashboard(env, logger);

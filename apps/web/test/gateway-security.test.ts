@@ -1,6 +1,7 @@
 // The gateway's guards on a real server: admin auth on HTTP and WebSocket,
 // error codes, query limits (depth, aliases, tokens, fragment cycles),
 // request-size and batching refusals, per-connection and per-address caps,
+// the failed-authentication limit,
 // and production hardening. Limits are lowered here so they are cheap to hit.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -433,6 +434,47 @@ describe("query limits", () => {
       what: "the sockets to close",
     });
     expect((await closeCodeOf(web, {})).acknowledged).toBe(true);
+  });
+});
+
+describe("failed admin authentication", () => {
+  let limited: WebServer;
+
+  beforeAll(async () => {
+    limited = await startWeb(deployment, { GRAPHQL_AUTH_FAILURE_LIMIT: "3" });
+  });
+
+  afterAll(async () => {
+    await limited.stop();
+  });
+
+  it("refuses an address's credentials for a while after too many wrong tokens, HTTP and WebSocket alike", async () => {
+    const TOPICS = "{ topics { slug } }";
+    const wrong = await graphql(limited, TOPICS, {}, { token: "wrong-token-wrong-token" });
+    expect([wrong.status, ...codes(wrong)]).toEqual([403, "FORBIDDEN"]);
+    expect(
+      (await closeCodeOf(limited, { authorization: "Bearer wrong-token-wrong-token" })).code,
+    ).toBe(4403);
+    const malformed = await graphql(limited, TOPICS, {}, { authorization: "Basic abc" });
+    expect(codes(malformed)).toEqual(["UNAUTHENTICATED"]);
+
+    // Three failures: now even the right token is refused, and says when to retry.
+    const response = await fetch(`http://127.0.0.1:${limited.port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ query: TOPICS }),
+    });
+    const body = (await response.json()) as GraphQLResponse;
+    expect(response.status).toBe(429);
+    expect(codes(body)).toEqual(["RATE_LIMITED"]);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(500);
+    const refused = await closeCodeOf(limited, { token: ADMIN_TOKEN });
+    expect(refused.code).toBe(4429);
+    expect(refused.reason).toMatch(/too many failed admin authentications/);
+
+    // Reading without credentials goes on.
+    expect(codes(await graphql(limited, TOPICS))).toEqual([]);
+    expect((await closeCodeOf(limited, {})).acknowledged).toBe(true);
   });
 });
 

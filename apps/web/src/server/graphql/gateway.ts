@@ -14,7 +14,7 @@ import { formatGatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import { createGraphQLHttpHandler } from "./http-handler.ts";
 import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
-import { MutationRateLimit } from "./mutation-rate-limit.ts";
+import { AuthFailureLimit, MutationRateLimit } from "./rate-limits.ts";
 import { createGatewaySchema } from "./schema.ts";
 import type { SharedExecutionStats } from "./shared-execution.ts";
 import { createGraphQLWsServer } from "./ws-server.ts";
@@ -111,24 +111,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   const mutationRateLimit = new MutationRateLimit(limits.mutationsPerMinute);
+  const authFailureLimit = new AuthFailureLimit(limits.authFailures);
   const cors = createGraphQLCors(options.corsOrigins);
   const serveGraphQL = createGraphQLHttpHandler({
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
-    context: (request, log) => {
+    context: async (request, log) => {
+      const address = clientAddress(request, limits.clientIpHeader);
       const credentials = auth.fromAuthorization(request.headers.authorization);
+      if (credentials.kind !== "anonymous") await authFailureLimit.check(address);
       if (credentials.kind === "malformed" || credentials.kind === "wrong") {
         // Apollo answers it without starting a request, so no plugin sees it.
         log.debug({ credentials: credentials.kind }, "GraphQL request refused: bad credentials");
+        await authFailureLimit.fail(address);
       }
       const { admin } = requireValidCredentials(credentials);
-      const address = clientAddress(request, limits.clientIpHeader);
-      return Promise.resolve({
+      return {
         services,
         admin,
         logger: log,
         consumeMutation: () => mutationRateLimit.consume(address),
-      });
+      };
     },
   });
   const ws = createGraphQLWsServer({
@@ -137,6 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     auth,
     limits,
     mutationRateLimit,
+    authFailureLimit,
     protection,
     introspection: options.introspection,
     production,

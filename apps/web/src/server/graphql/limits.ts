@@ -28,6 +28,8 @@ export interface GraphQLLimits {
   connectionInitWaitTimeoutMs: number;
   /** Mutations one client address may run per minute, HTTP and WebSocket together. */
   mutationsPerMinute: number;
+  /** Failed admin authentications one client address may make in 10 minutes, HTTP and WebSocket together. */
+  authFailures: number;
 }
 
 export interface QueryProtection {

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { MutationRateLimit } from "./mutation-rate-limit.ts";
+import { MutationRateLimit } from "./rate-limits.ts";
 
 describe("MutationRateLimit", () => {
   it("allows `perMinute` per key, then throws RATE_LIMITED with a retry time", async () => {

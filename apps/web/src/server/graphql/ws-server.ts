@@ -28,7 +28,7 @@ import type { GatewayContext } from "./context.ts";
 import { formatGatewayError, gatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import type { GraphQLLimits, QueryProtection } from "./limits.ts";
-import type { MutationRateLimit } from "./mutation-rate-limit.ts";
+import type { AuthFailureLimit, MutationRateLimit } from "./rate-limits.ts";
 import { sharedSubscribe, type SharedExecutionStats } from "./shared-execution.ts";
 
 /**
@@ -45,6 +45,7 @@ export interface GraphQLWsServerOptions {
   limits: GraphQLLimits;
   /** The mutation budget per client address, shared with HTTP. */
   mutationRateLimit: MutationRateLimit;
+  authFailureLimit: AuthFailureLimit;
   protection: QueryProtection;
   introspection: boolean;
   production: boolean;
@@ -130,8 +131,20 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
       subscribe: sharedSubscribe(execution),
       connectionInitWaitTimeout: limits.connectionInitWaitTimeoutMs,
       isProd: options.production,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const credentials = auth.fromConnectionParams(ctx.connectionParams);
+        const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
+        if (credentials.kind !== "anonymous") {
+          try {
+            await options.authFailureLimit.check(address);
+          } catch (error) {
+            // 4429 says why, where graphql-ws's own refusal would say 4403 Forbidden.
+            const reason = error instanceof GraphQLError ? error.message : "rate limited";
+            connectionLogger(ctx.extra.request).info("WebSocket refused: too many failed sign-ins");
+            ctx.extra.socket.close(4429, reason.slice(0, 120));
+            return false;
+          }
+        }
         // Anonymous clients may subscribe (the API is public to read); a
         // client that sends credentials must send good ones (4403 otherwise).
         if (credentials.kind === "malformed" || credentials.kind === "wrong") {
@@ -139,6 +152,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
             { credentials: credentials.kind },
             "WebSocket refused: bad credentials in connection_init",
           );
+          await options.authFailureLimit.fail(address);
           return false;
         }
         ctx.extra.admin = credentials.kind === "admin";
