@@ -1,4 +1,4 @@
-import { commonEnv, loadEnv, port } from "@tweetream/shared";
+import { commaList, commonEnv, loadEnv, port } from "@tweetream/shared";
 import { z } from "zod";
 import { PUBLIC_JETSTREAMS } from "./sources/bluesky/jetstream.ts";
 import { parseMastodonStream } from "./sources/mastodon/mastodon.ts";
@@ -35,14 +35,7 @@ export const streamerEnvSchema = z
     STREAMER_SOURCE: z
       .string()
       .default("synthetic")
-      .transform((list) => [
-        ...new Set(
-          list
-            .split(",")
-            .map((name) => name.trim())
-            .filter((name) => name !== ""),
-        ),
-      ])
+      .transform((list) => [...new Set(commaList(list))])
       .pipe(
         z
           .array(
@@ -109,12 +102,7 @@ export const streamerEnvSchema = z
     JETSTREAM_URL: z
       .string()
       .default(PUBLIC_JETSTREAMS.join(","))
-      .transform((list) =>
-        list
-          .split(",")
-          .map((url) => url.trim())
-          .filter((url) => url !== ""),
-      )
+      .transform(commaList)
       .pipe(
         z
           .array(
@@ -153,10 +141,7 @@ export const streamerEnvSchema = z
       .string()
       .default("public")
       .transform((list, ctx) => {
-        const names = list
-          .split(",")
-          .map((name) => name.trim())
-          .filter((name) => name !== "");
+        const names = commaList(list);
         const streams = names.map(parseMastodonStream);
         const bad = names.filter((_, i) => streams[i] === undefined);
         if (names.length === 0 || bad.length > 0) {

@@ -1,4 +1,5 @@
-import { commonEnv, loadEnv, port } from "@tweetream/shared";
+import { commaList, commonEnv, loadEnv, port } from "@tweetream/shared";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 /** A whole number within [min, max] with a default, for the limits below. */
@@ -98,17 +99,30 @@ export const webEnvSchema = z
       .transform((name) => name.toLowerCase())
       .optional()
       .describe(
-        "the header a trusted reverse proxy puts the client address in, e.g. x-real-ip (unset: the TCP peer address)",
+        "the header a trusted reverse proxy puts the client address in, e.g. x-real-ip or x-forwarded-for (unset: the TCP peer address)",
+      ),
+    GRAPHQL_TRUSTED_PROXIES: z
+      .string()
+      .default("loopback")
+      .transform(commaList)
+      .refine(
+        (list) => {
+          try {
+            proxyaddr.compile(list);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: "expected IP addresses, CIDR ranges, loopback, linklocal or uniquelocal" },
+      )
+      .describe(
+        "a comma-separated list of the proxies allowed to set GRAPHQL_CLIENT_IP_HEADER: IP addresses, CIDR ranges (10.0.0.0/8), or loopback, linklocal, uniquelocal (default loopback)",
       ),
     GRAPHQL_CORS_ORIGINS: z
       .string()
       .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((origin) => origin.trim())
-          .filter((origin) => origin !== ""),
-      )
+      .transform(commaList)
       .refine((origins) => origins.every(isOrigin), {
         error: "expected origins like https://ops.example.com (scheme, host, optional port)",
       })

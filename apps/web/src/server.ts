@@ -18,7 +18,13 @@ import {
   type Service,
 } from "@tweetream/shared";
 import type { WebEnv } from "./env.ts";
-import { LiveTopics, startGateway, startTopicSync, type Gateway } from "./server/graphql/index.ts";
+import {
+  LiveTopics,
+  startGateway,
+  startTopicSync,
+  trustedProxies,
+  type Gateway,
+} from "./server/graphql/index.ts";
 import { TweetHub } from "./server/hub/index.ts";
 import { createWebMetrics } from "./server/metrics.ts";
 import { createRequestLog } from "./server/request-log.ts";
@@ -256,7 +262,10 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         maxBodyBytes: env.GRAPHQL_MAX_BODY_BYTES,
         maxSubscriptionsPerConnection: env.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
         maxConnectionsPerIp: env.GRAPHQL_WS_MAX_CONNECTIONS_PER_IP,
-        clientIpHeader: env.GRAPHQL_CLIENT_IP_HEADER,
+        clientIp: {
+          header: env.GRAPHQL_CLIENT_IP_HEADER,
+          trust: trustedProxies(env.GRAPHQL_TRUSTED_PROXIES),
+        },
         connectionInitWaitTimeoutMs: env.GRAPHQL_WS_INIT_TIMEOUT_MS,
         mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
         authFailures: env.GRAPHQL_AUTH_FAILURE_LIMIT,

@@ -257,6 +257,16 @@ describe("web configuration", () => {
     expect(loadWebEnv({ GRAPHQL_INTROSPECTION: "false" }).GRAPHQL_INTROSPECTION).toBe(false);
   });
 
+  it("trusts only loopback proxies by default, and refuses a bad GRAPHQL_TRUSTED_PROXIES", () => {
+    expect(loadWebEnv({}).GRAPHQL_TRUSTED_PROXIES).toEqual(["loopback"]);
+    expect(
+      loadWebEnv({ GRAPHQL_TRUSTED_PROXIES: "10.0.0.0/8, uniquelocal" }).GRAPHQL_TRUSTED_PROXIES,
+    ).toEqual(["10.0.0.0/8", "uniquelocal"]);
+    expect(() => loadWebEnv({ GRAPHQL_TRUSTED_PROXIES: "nginx" })).toThrow(
+      /GRAPHQL_TRUSTED_PROXIES="nginx" is invalid: expected IP addresses, CIDR ranges/,
+    );
+  });
+
   it("refuses a bad DATABASE_URL with the variable's name and fix", () => {
     // Not shown: a database URL carries a password.
     expect(() => loadWebEnv({ DATABASE_URL: "mysql://db/x" })).toThrow(

@@ -42,18 +42,21 @@ export function loadEnv<S extends z.ZodObject>(schema: S, source: EnvSource): z.
   throw new ConfigError(problems);
 }
 
+/** A comma-separated list, entries trimmed, empty ones dropped (`"a, b,,"` → `["a", "b"]`). */
+export function commaList(list: string): string[] {
+  return list
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+}
+
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
 
 /** Comma-separated `host:port` list; defaults to the local development broker. */
 export const kafkaBrokers = z
   .string()
   .default("127.0.0.1:9092")
-  .transform((s) =>
-    s
-      .split(",")
-      .map((b) => b.trim())
-      .filter((b) => b !== ""),
-  )
+  .transform(commaList)
   .refine((list) => list.length > 0 && list.every((b) => HOST_PORT.test(b)), {
     error: "expected a comma-separated list of host:port",
   })

@@ -1,17 +1,38 @@
 import type { IncomingMessage } from "node:http";
+import proxyaddr from "proxy-addr";
+
+/** Where the client address comes from (GRAPHQL_CLIENT_IP_HEADER, GRAPHQL_TRUSTED_PROXIES). */
+export interface ClientAddressSource {
+  /** A header a reverse proxy puts the client address in (`x-real-ip`, `x-forwarded-for`); undefined: the TCP peer. */
+  header?: string | undefined;
+  /** Which peers may set that header (proxy-addr's trust function). */
+  trust: (address: string, hop: number) => boolean;
+}
 
 /**
- * The client's address for per-address limits: the first entry of `header`
- * when a trusted reverse proxy sets it (e.g. `x-real-ip`), else the TCP peer.
- * Only name a header that the proxy always overwrites, or clients can forge it.
+ * Compiles GRAPHQL_TRUSTED_PROXIES (addresses, CIDR ranges, or proxy-addr's
+ * names `loopback`, `linklocal`, `uniquelocal`); throws TypeError on a bad entry.
+ */
+export function trustedProxies(list: readonly string[]): ClientAddressSource["trust"] {
+  return proxyaddr.compile([...list]);
+}
+
+/**
+ * The client's address for per-address limits. Without a header, the TCP
+ * peer. With one, proxy-addr walks its addresses from the nearest hop back,
+ * the TCP peer first, and stops at the first one that is not a trusted proxy:
+ * a client that talks to the server directly, or forges entries in front of
+ * what its proxy appends, cannot choose its address.
  */
 export function clientAddress(
   request: Pick<IncomingMessage, "headers"> & { socket: { remoteAddress?: string | undefined } },
-  header: string | undefined,
+  source: ClientAddressSource,
 ): string {
-  const forwarded = header === undefined ? undefined : request.headers[header];
-  const value = Array.isArray(forwarded) ? forwarded[0] : forwarded;
-  // A list (X-Forwarded-For style) names the original client first.
-  const first = value?.split(",")[0]?.trim();
-  return first !== undefined && first !== "" ? first : (request.socket.remoteAddress ?? "unknown");
+  const peer = request.socket.remoteAddress ?? "unknown";
+  if (source.header === undefined) return peer;
+  const raw = request.headers[source.header];
+  const value = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
+  // proxy-addr reads X-Forwarded-For; any configured header has the same list form.
+  const view = { socket: { remoteAddress: peer }, headers: { "x-forwarded-for": value } };
+  return proxyaddr(view as unknown as IncomingMessage, source.trust);
 }

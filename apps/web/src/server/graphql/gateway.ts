@@ -117,7 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
     context: async (request, log) => {
-      const address = clientAddress(request, limits.clientIpHeader);
+      const address = clientAddress(request, limits.clientIp);
       const credentials = auth.fromAuthorization(request.headers.authorization);
       if (credentials.kind !== "anonymous") await authFailureLimit.check(address);
       if (credentials.kind === "malformed" || credentials.kind === "wrong") {

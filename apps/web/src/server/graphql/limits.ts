@@ -5,6 +5,7 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { ValidationRule } from "graphql";
+import type { ClientAddressSource } from "./client-address.ts";
 
 /** The limits of docs/API.md, "Limits" (env GRAPHQL_*). */
 export interface GraphQLLimits {
@@ -19,11 +20,8 @@ export interface GraphQLLimits {
   maxSubscriptionsPerConnection: number;
   /** Most concurrent WebSockets from one client address. */
   maxConnectionsPerIp: number;
-  /**
-   * Header holding the client address when a trusted proxy sets it (e.g.
-   * `x-real-ip`); undefined to use the TCP peer address.
-   */
-  clientIpHeader?: string | undefined;
+  /** Where per-address limits read the client address (a proxy's header, trusted proxies). */
+  clientIp: ClientAddressSource;
   /** How long a WebSocket may wait before `connection_init`, in ms. */
   connectionInitWaitTimeoutMs: number;
   /** Mutations one client address may run per minute, HTTP and WebSocket together. */

@@ -133,7 +133,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
       isProd: options.production,
       onConnect: async (ctx) => {
         const credentials = auth.fromConnectionParams(ctx.connectionParams);
-        const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
+        const address = clientAddress(ctx.extra.request, limits.clientIp);
         if (credentials.kind !== "anonymous") {
           try {
             await options.authFailureLimit.check(address);
@@ -180,7 +180,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
           documents.set(payload.query, document);
         }
-        const address = clientAddress(ctx.extra.request, limits.clientIpHeader);
+        const address = clientAddress(ctx.extra.request, limits.clientIp);
         const log = operationLogger(ctx.extra.request, id);
         log.debug({ operationName: payload.operationName }, "WebSocket operation started");
         const tcp = tcpSockets.get(ctx.extra.socket);
@@ -228,7 +228,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
     execution,
     handleUpgrade(request, socket, head) {
       wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-        const address = clientAddress(request, limits.clientIpHeader);
+        const address = clientAddress(request, limits.clientIp);
         const log = logger.child({ connectionId: randomUUID() });
         const count = perAddress.get(address) ?? 0;
         if (count >= limits.maxConnectionsPerIp) {
