@@ -8,7 +8,7 @@ import {
 } from "./arguments.ts";
 import type { TopicChangeModel, TopicStatsModel } from "./model.ts";
 import { PushIterator } from "./push-iterator.ts";
-import { topicStats } from "./topic-stats.ts";
+import { sharedTopicStats } from "./topic-stats.ts";
 import { TweetFeed } from "./tweet-feed.ts";
 
 /** How often `topicStats` sends a fresh figure. */
@@ -56,20 +56,17 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       await requireLiveTopic(services, topic);
       // A slow reader only ever needs the latest figure.
       const stream = new PushIterator<{ topicStats: TopicStatsModel }>({ maxBuffered: 1 });
-      const send = () => {
-        if (services.live.has(topic))
-          stream.push({ topicStats: topicStats(services, topic, minutes) });
-        else stream.end();
-      };
-      send();
-      const timer = setInterval(send, STATS_INTERVAL_MS);
-      const stopListening = services.live.onChange((change) => {
-        if (change.slug === topic && change.kind === "DELETED") stream.end();
-      });
-      stream.onClose(() => {
-        clearInterval(timer);
-        stopListening();
-      });
+      stream.onClose(
+        sharedTopicStats(services.hub, STATS_INTERVAL_MS).subscribe(topic, minutes, (stats) => {
+          if (services.live.has(topic)) stream.push({ topicStats: stats });
+          else stream.end();
+        }),
+      );
+      stream.onClose(
+        services.live.onChange((change) => {
+          if (change.slug === topic && change.kind === "DELETED") stream.end();
+        }),
+      );
       return stream;
     },
   },
