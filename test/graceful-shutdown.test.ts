@@ -3,6 +3,9 @@
 // promptly, leave its consumer group at once (not after a session timeout), and
 // lose no post it acknowledged: everything the streamer published is classified
 // once the classifier is started again and has drained the backlog.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ClassifiedPost,
@@ -266,5 +269,37 @@ describe("graceful shutdown", () => {
       duringStartUp.push(logLine(service, "stopping")?.duringStartUp === true);
     }
     expect(duringStartUp, "no signal landed during start-up").toContain(true);
+  });
+
+  it("stops web cleanly when SIGTERM arrives during its start-up", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tweetream-web-start-"));
+    const web = startService("web", {
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: topics.prefix,
+      DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
+      PORT: String(await freePort()),
+      WEB_DASHBOARD: "off",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+    });
+    try {
+      // The first thing start-up logs (no ADMIN_TOKEN); migrating the catalogue
+      // and joining Kafka take seconds after it.
+      await waitFor(
+        () => logLine(web, "ADMIN_TOKEN is not set; generated this admin token for this run"),
+        {
+          timeoutMs: 60_000,
+          intervalMs: 5,
+          what: "web to be starting",
+        },
+      ).catch((error: unknown) => {
+        throw withOutput(web, error);
+      });
+      const exit = await signalAndWait(web, "SIGTERM");
+      expect(exit, web.output()).toMatchObject({ code: 0, signal: null });
+      expect(logLine(web, "stopping")?.duringStartUp, web.output()).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const entries = {
   classifier: "apps/classifier/src/main.ts",
   streamer: "apps/streamer/src/main.ts",
+  web: "apps/web/src/main.ts",
 } as const;
 
 /** How a child process ended. */

@@ -7,8 +7,12 @@ const bootLogger = createLogger("web");
 try {
   const env = loadWebEnv();
   const logger = createLogger("web", env.LOG_LEVEL);
-  const service = await startWebServer({ env, logger });
+  // Started a microtask later, so the signal handlers are in place before it
+  // logs or spawns anything: a signal during start-up stops the server once it
+  // has started (catalogue open, consumer groups joined), instead of killing it.
+  const service = Promise.resolve().then(() => startWebServer({ env, logger }));
   stopOnSignals(service, logger);
+  await service;
 } catch (error) {
   if (error instanceof ConfigError) bootLogger.fatal(error.message);
   else bootLogger.fatal({ err: error }, "failed to start");
