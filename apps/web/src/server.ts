@@ -11,6 +11,7 @@ import {
   createMetricsRegistry,
   serveMetrics,
   once,
+  publicReadiness,
   runReadinessChecks,
   topicNames,
   type CatalogueFollower,
@@ -139,8 +140,10 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     }
     if (route === "/readyz") {
       void runReadinessChecks(checks).then((result) => {
+        // The public port answers this: the reasons go to the log only.
+        if (!result.ok) request.log.warn({ checks: result.checks }, "not ready");
         response.writeHead(result.ok ? 200 : 503, { "content-type": "application/json" });
-        response.end(JSON.stringify(result));
+        response.end(JSON.stringify(publicReadiness(result)));
       });
       return;
     }
