@@ -90,8 +90,10 @@ export class PostPipeline {
         this.#count("duplicates");
         continue;
       }
-      if (post.editedAt !== undefined) {
-        // The earlier versions leave every topic they reached, matched now or not.
+      // An edit takes the earlier versions out of every topic they reached,
+      // whether or not the new text matches; not an edit that is invalid.
+      const replaced = () => {
+        if (post.editedAt === undefined) return;
         deletions.push({
           v: 1,
           id: post.id,
@@ -100,12 +102,13 @@ export class PostPipeline {
           editedAt: post.editedAt,
         });
         accepted.add(seenKey);
-      }
+      };
       const topics = post.matchedTopics
         ? [...new Set(post.matchedTopics)].filter((slug) => known.has(slug)).sort()
         : matcher.match(post.text, post.lang, post.hashtags);
       if (topics.length === 0) {
         this.#count("unmatched");
+        replaced();
         continue;
       }
       const value: PreprocessedPost = {
@@ -138,6 +141,7 @@ export class PostPipeline {
       }
       records.push({ topic, key: post.id, value: encoded });
       accepted.add(seenKey);
+      replaced();
       tagged.push(...topics);
     }
     // Every deletion is passed on, matched or not: a web process may hold the
