@@ -9,6 +9,7 @@ import {
   once,
   secondsSince,
   PreprocessedPost,
+  type LanguageGate,
   type PostLabel,
   startHealthServer,
   TweetreamError,
@@ -115,7 +116,20 @@ export async function startClassifier({
     const label = async (
       posts: PreprocessedPost[],
     ): Promise<Pick<ClassifiedPost, "label" | "score" | "gate">[]> => {
-      const gates = await Promise.all(posts.map((post) => languageGate.check(post)));
+      const gates: (LanguageGate | undefined)[] = [];
+      // Promises only while the language detector is first loading.
+      const waiting: Promise<void>[] = [];
+      posts.forEach((post, i) => {
+        const gate = languageGate.check(post);
+        if (gate instanceof Promise) {
+          waiting.push(
+            gate.then((found) => {
+              gates[i] = found;
+            }),
+          );
+        } else gates[i] = gate;
+      });
+      if (waiting.length > 0) await Promise.all(waiting);
       const modelled = posts.filter((_, i) => gates[i] === undefined);
       let predictions: Prediction[] = [];
       if (modelled.length > 0) {

@@ -84,8 +84,14 @@ describe("createLanguageGate", () => {
     const always = createLanguageGate({ languages, mode: "always", loadDetector });
     expect(await always.check({ text: "今日はまたUNYだねぇ", lang: "id" })).toBeUndefined();
     expect(loads).toBe(0);
+    // Only the first detection waits for the load; later ones, and tags, answer at once.
+    expect(always.check({ text: "今日は", lang: "und" })).toBeInstanceOf(Promise);
     await always.check({ text: "今日は", lang: "und" });
-    await always.check({ text: "今日は", lang: "und" });
+    expect(always.check({ text: "今日は", lang: "und" })).toEqual({
+      language: "ja",
+      by: "detector",
+    });
+    expect(always.check({ text: "macet", lang: "en" })).toEqual({ language: "en", by: "tag" });
     expect(loads).toBe(1);
   });
 });

@@ -62,8 +62,15 @@ export interface LanguageGateOptions {
 
 /** Decides, post by post, whether the model may label it. */
 export interface PostLanguageGate {
-  /** The reason to keep the post from the model, or undefined when the model may label it. */
-  check(post: { text: string; lang: string }): Promise<LanguageGate | undefined>;
+  /**
+   * The reason to keep the post from the model, or undefined when the model
+   * may label it. Synchronous except while the detector is first loading, so
+   * a batch costs no promise per post.
+   */
+  check(post: {
+    text: string;
+    lang: string;
+  }): LanguageGate | undefined | Promise<LanguageGate | undefined>;
 }
 
 async function loadEld(): Promise<Detector> {
@@ -85,9 +92,15 @@ export function createLanguageGate({
   loadDetector = loadEld,
 }: LanguageGateOptions): PostLanguageGate {
   const known = new Set(languages.map((tag) => tagLanguage(tag) ?? tag));
-  let detector: Promise<Detector> | undefined;
+  const detector: { loading?: Promise<Detector>; loaded?: Detector } = {};
+  const decide = (loaded: Detector, text: string): LanguageGate | undefined => {
+    const result = loaded.detect(text);
+    const detected = tagLanguage(result.language);
+    if (detected === undefined || known.has(detected) || !result.isReliable()) return undefined;
+    return { language: detected, by: "detector" };
+  };
   return {
-    async check({ text, lang }) {
+    check({ text, lang }) {
       const tagged = tagLanguage(lang);
       if (tagged !== undefined) {
         return known.has(tagged) ? undefined : { language: tagged, by: "tag" };
@@ -95,11 +108,9 @@ export function createLanguageGate({
       if (mode === "never") return undefined;
       const stripped = text.replace(NOT_WORDS, " ");
       if (mode === "other-scripts" && !mostlyOtherScript(stripped)) return undefined;
-      detector ??= loadDetector();
-      const result = (await detector).detect(stripped);
-      const detected = tagLanguage(result.language);
-      if (detected === undefined || known.has(detected) || !result.isReliable()) return undefined;
-      return { language: detected, by: "detector" };
+      if (detector.loaded) return decide(detector.loaded, stripped);
+      detector.loading ??= loadDetector().then((loaded) => (detector.loaded = loaded));
+      return detector.loading.then((loaded) => decide(loaded, stripped));
     },
   };
 }
