@@ -201,7 +201,7 @@ async function main(): Promise<number> {
       url: stack.wsUrl,
       topics: NARROW_TOPICS.map((t) => t.slug),
       total: settings.subscribers,
-      metricsPort: stack.web.port,
+      metricsPort: stack.web.healthPort,
       timeoutMs: 120_000,
     });
     log(`${subscribed.connected} subscribers connected in ${subscribed.ms} ms`);
@@ -211,9 +211,9 @@ async function main(): Promise<number> {
     // Its /metrics (heap, fds) answer from readiness on; the load starts then too.
     await waitReady(streamer);
     const watched: Watched[] = [
-      { name: "web", pid: stack.web.tracked.pid, metricsPort: stack.web.port },
-      { name: "classifier", pid: classifier.tracked.pid, metricsPort: classifier.port },
-      { name: "streamer", pid: streamer.tracked.pid, metricsPort: streamer.port },
+      { name: "web", pid: stack.web.pid, metricsPort: stack.web.healthPort },
+      { name: "classifier", pid: classifier.pid, metricsPort: classifier.healthPort },
+      { name: "streamer", pid: streamer.pid, metricsPort: streamer.healthPort },
       ...fleet.pids.map((pid, i) => ({ name: `load-${i}`, pid })),
       ...(broker.pid === undefined ? [] : [{ name: "broker", pid: broker.pid }]),
     ];

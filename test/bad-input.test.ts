@@ -92,6 +92,7 @@ beforeAll(async () => {
       ...common,
       DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
       PORT: "0",
+      WEB_HEALTH_PORT: "0",
       ADMIN_TOKEN,
       WEB_DASHBOARD: "off",
     }),
@@ -233,10 +234,10 @@ describe("bad Kafka input", () => {
     expect(await counted(classifier.healthPort, "invalid-json")).toBe(2);
     expect(await counted(classifier.healthPort, "invalid-schema")).toBe(4);
     expect(await counted(classifier.healthPort, "oversized")).toBe(2);
-    expect(await counted(web.port, "invalid-schema")).toBe(6);
+    expect(await counted(web.healthPort, "invalid-schema")).toBe(6);
     expect(await counted(streamer.healthPort, "oversized")).toBe(1);
 
-    for (const port of [web.port, classifier.healthPort, streamer.healthPort]) {
+    for (const port of [web.healthPort, classifier.healthPort, streamer.healthPort]) {
       expect((await readinessOf(port)).status).toBe(200);
     }
     expect(received.filter((id) => id === after.id)).toHaveLength(1);

@@ -26,7 +26,6 @@ import {
   logLine,
   signalAndWait,
   startService,
-  waitUntilReady,
   withOutput,
   type ServiceProcess,
 } from "./process-helpers.ts";
@@ -136,7 +135,7 @@ describe("graceful shutdown", () => {
       STREAMER_SOURCE: "synthetic",
       SYNTHETIC_RATE: "800",
     });
-    await waitUntilReady(streamer, streamerPort);
+    await streamer.waitUntilReady();
     // A backlog first, so the classifier is busy draining it when the signal comes.
     await waitFor(
       async () => (total(await kafka.endOffsets(topics.preprocessed)) >= 1000n ? true : undefined),
@@ -147,7 +146,7 @@ describe("graceful shutdown", () => {
     // Small model batches: a fetched batch takes many model calls and sends, so
     // the signal lands in the middle of one.
     const first = await startClassifier({ CLASSIFIER_BATCH_SIZE: "32" });
-    await waitUntilReady(first.service, first.port);
+    await first.service.waitUntilReady();
     await waitFor(() => (classified.size >= 200 ? true : undefined), {
       timeoutMs: 30_000,
       intervalMs: 20,
@@ -212,7 +211,7 @@ describe("graceful shutdown", () => {
 
     // A new classifier resumes from the committed offsets and drains the backlog.
     const second = await startClassifier();
-    await waitUntilReady(second.service, second.port);
+    await second.service.waitUntilReady();
     await waitUntilDrained(second.service);
     const missing = () => preprocessed.filter((id) => !classified.has(id));
     await waitFor(() => (missing().length === 0 ? true : undefined), {
@@ -278,6 +277,7 @@ describe("graceful shutdown", () => {
       KAFKA_TOPIC_PREFIX: topics.prefix,
       DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
       PORT: String(await freePort()),
+      WEB_HEALTH_PORT: String(await freePort()),
       WEB_DASHBOARD: "off",
       NODE_ENV: "test",
       LOG_LEVEL: "info",

@@ -1,42 +1,15 @@
-// The services as real child processes (`node --import tsx apps/<app>/src/main.ts`,
-// as `npm start` runs them), configured only by environment, for tests that
-// signal or kill them. Every process started here is remembered, so `killAll()`
-// in afterAll leaves none behind even when a test fails half-way; each also
-// gets an IPC channel, so it stops by itself if the test runner dies.
-import { spawn, type ChildProcess } from "node:child_process";
+// The services as real child processes, started by the one launcher
+// (tooling/launcher) as `npm start` starts them, configured only by
+// environment, for tests that signal or kill them. Every process started here
+// is remembered, so `killAll()` in afterAll leaves none behind even when a test
+// fails half-way; each also has an IPC channel, so it stops by itself if the
+// test runner dies.
 import { createServer } from "node:net";
-import path from "node:path";
 import { waitFor } from "@tweetream/shared/testing";
+import { ServiceProcess, type Exit } from "../tooling/launcher/service-process.ts";
+import type { ServiceName } from "../tooling/launcher/services.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
-
-const entries = {
-  classifier: "apps/classifier/src/main.ts",
-  streamer: "apps/streamer/src/main.ts",
-  web: "apps/web/src/main.ts",
-} as const;
-
-/** How a child process ended. */
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** When it ended (epoch ms). */
-  at: number;
-}
-
-/** A running service process and what it printed. */
-export interface ServiceProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
-  /** Its JSON log lines so far (other lines skipped). */
-  logs(): Record<string, unknown>[];
-  /** Settles when the process has ended. */
-  readonly exited: Promise<Exit>;
-  /** The exit once it happened, else undefined. */
-  exit(): Exit | undefined;
-}
+export type { Exit, ServiceProcess };
 
 const started = new Set<ServiceProcess>();
 
@@ -50,42 +23,28 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `app`'s main.ts as a child process with `env` on top of this process's environment. */
+/**
+ * Starts `app` as a child process with `env` on top of this process's
+ * environment; its output is kept for `output()` and `logLines()`.
+ */
 export function startService(
-  app: keyof typeof entries,
+  app: ServiceName,
   env: Readonly<Record<string, string>>,
   name: string = app,
 ): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entries[app]], {
-    cwd: root,
+  const service = new ServiceProcess(app, {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  let exit: Exit | undefined;
-  const exited = new Promise<Exit>((resolve) => {
-    child.once("exit", (code, signal) => {
-      exit = { code, signal, at: Date.now() };
-      resolve(exit);
-    });
-  });
-  const service: ServiceProcess = {
-    name,
-    child,
-    output: () => output,
-    logs: () => parseLogLines(output),
-    exited,
-    exit: () => exit,
-  };
+    label: name,
+    output: "memory",
+  }).start();
   started.add(service);
   return service;
 }
 
-function parseLogLines(text: string): Record<string, unknown>[] {
+/** The JSON log lines the service printed so far (other lines skipped). */
+export function logLines(service: ServiceProcess): Record<string, unknown>[] {
   const lines: Record<string, unknown>[] = [];
-  for (const line of text.split("\n")) {
+  for (const line of service.output().split("\n")) {
     if (!line.startsWith("{")) continue;
     try {
       const parsed: unknown = JSON.parse(line);
@@ -99,44 +58,14 @@ function parseLogLines(text: string): Record<string, unknown>[] {
 
 /** The last log line of `service` whose message is `msg`, or undefined. */
 export function logLine(service: ServiceProcess, msg: string): Record<string, unknown> | undefined {
-  return service
-    .logs()
+  return logLines(service)
     .filter((line) => line.msg === msg)
     .at(-1);
 }
 
 /** Adds the service's output to an error, so a failing test shows what the process said. */
 export function withOutput(service: ServiceProcess, error: unknown): Error {
-  return new Error(`${String(error)}\n--- ${service.name} output ---\n${service.output()}`);
-}
-
-/** Waits until the service answers 200 on `/readyz`; fails at once if it exits first. */
-export async function waitUntilReady(
-  service: ServiceProcess,
-  port: number,
-  timeoutMs = 60_000,
-): Promise<void> {
-  await waitFor(
-    async () => {
-      const exit = service.exit();
-      if (exit) {
-        throw new Error(
-          `${service.name} exited (code ${String(exit.code)}, signal ${String(exit.signal)}) before it was ready`,
-        );
-      }
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/readyz`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        return response.ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    { timeoutMs, intervalMs: 200, what: `${service.name} to be ready` },
-  ).catch((error: unknown) => {
-    throw withOutput(service, error);
-  });
+  return new Error(`${String(error)}\n--- ${service.label} output ---\n${service.output()}`);
 }
 
 /** Sends `signal` and waits for the exit (at most `timeoutMs`); returns it and how long it took. */
@@ -146,7 +75,7 @@ export async function signalAndWait(
   timeoutMs = 40_000,
 ): Promise<Exit & { ms: number }> {
   const sentAt = Date.now();
-  service.child.kill(signal);
+  service.signal(signal);
   return waitForExit(service, sentAt, timeoutMs);
 }
 
@@ -159,7 +88,7 @@ async function waitForExit(
   const exit = await waitFor(() => service.exit(), {
     timeoutMs,
     intervalMs: 20,
-    what: `${service.name} to exit`,
+    what: `${service.label} to exit`,
   }).catch((error: unknown) => {
     throw withOutput(service, error);
   });
@@ -170,8 +99,7 @@ async function waitForExit(
 export async function killAll(): Promise<void> {
   await Promise.all(
     [...started].map(async (service) => {
-      if (!service.exit()) service.child.kill("SIGKILL");
-      await service.exited;
+      await service.kill();
       started.delete(service);
     }),
   );

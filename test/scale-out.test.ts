@@ -23,7 +23,6 @@ import {
   killAll,
   signalAndWait,
   startService,
-  waitUntilReady,
   withOutput,
   type ServiceProcess,
 } from "./process-helpers.ts";
@@ -130,7 +129,7 @@ describe("classifier scale-out", () => {
       startClassifier("classifier-a"),
       startClassifier("classifier-b"),
     ]);
-    await Promise.all([waitUntilReady(a.service, a.port), waitUntilReady(b.service, b.port)]);
+    await Promise.all([a.service.waitUntilReady(), b.service.waitUntilReady()]);
     await waitFor(
       async () => {
         const group = await kafka.describeGroup(groupId);

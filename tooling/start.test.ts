@@ -1,13 +1,14 @@
 // `npm start` end to end: the real supervisor, the real apps as child
-// processes, the real broker. Ctrl-C is simulated as a terminal sends it: SIGINT
-// to the whole foreground process group.
+// processes, the real broker. A `kill -9` of the classifier is survived (it is
+// restarted and posts flow again); Ctrl-C is simulated as a terminal sends it:
+// SIGINT to the whole foreground process group.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { waitFor } from "@tweetream/shared/testing";
+import { metricValue, waitFor } from "@tweetream/shared/testing";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(tmpdir(), "tweetream-start-"));
@@ -35,8 +36,14 @@ function isAlive(pid: number): boolean {
 }
 
 describe("npm start", () => {
-  it("starts every service, then stops them in order on Ctrl-C with nothing left behind", async () => {
-    const [web, streamer, classifier] = [await freePort(), await freePort(), await freePort()];
+  it("starts every service, restarts one that dies, then stops them in order on Ctrl-C with nothing left behind", async () => {
+    const [web, webHealth, streamer, classifier] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const adminToken = "start-test-admin-token-0123456789";
     const child = spawn("npm", ["start"], {
       cwd: root,
       detached: true,
@@ -44,7 +51,10 @@ describe("npm start", () => {
       env: {
         ...process.env,
         KAFKA_BROKERS: inject("kafkaBrokers"),
+        KAFKA_TOPIC_PREFIX: `start-${String(process.pid)}`,
         PORT: String(web),
+        WEB_HEALTH_PORT: String(webHealth),
+        ADMIN_TOKEN: adminToken,
         STREAMER_HEALTH_PORT: String(streamer),
         CLASSIFIER_HEALTH_PORT: String(classifier),
         DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
@@ -63,9 +73,47 @@ describe("npm start", () => {
     });
     const pids = [...output.matchAll(/is ready \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(3);
-    expect((await fetch(`http://127.0.0.1:${web}/readyz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${streamer}/readyz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${classifier}/readyz`)).status).toBe(200);
+    for (const port of [webHealth, streamer, classifier]) {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    }
+
+    // A topic most synthetic posts match, so posts flow through every service.
+    const created = await fetch(`http://127.0.0.1:${web}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({
+        query: `mutation { createTopic(input: { slug: "jalan", name: "Jalan", rule: "jalan OR macet OR di" }) { slug } }`,
+      }),
+    });
+    expect(await created.json()).toEqual({ data: { createTopic: { slug: "jalan" } } });
+    const delivered = async () =>
+      (await metricValue(webHealth, "tweetream_web_posts_total", { topic: "jalan" })) ?? 0;
+    await waitFor(async () => ((await delivered()) > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: "posts of the new topic at web",
+    });
+
+    // kill -9 of the classifier: it is restarted, and posts flow again.
+    const classifierPid = pids[1] ?? 0;
+    process.kill(classifierPid, "SIGKILL");
+    await waitFor(() => (/classifier is back \(pid (\d+)\)/.test(output) ? true : undefined), {
+      timeoutMs: 120_000,
+      what: "the classifier to be restarted",
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- npm start output ---\n${output}`);
+    });
+    expect(output).toMatch(/classifier exited unexpectedly \(signal SIGKILL\); restarting in 1 s/);
+    expect(isAlive(classifierPid)).toBe(false);
+    const before = await delivered();
+    await waitFor(async () => ((await delivered()) > before ? true : undefined), {
+      timeoutMs: 60_000,
+      what: "posts classified after the restart to reach web",
+    });
+    // Counted by the new classifier process.
+    expect(
+      await metricValue(classifier, "tweetream_classifier_posts_total", { outcome: "classified" }),
+    ).toBeGreaterThan(0);
+    pids.push(...[...output.matchAll(/is back \(pid (\d+)\)/g)].map((m) => Number(m[1])));
 
     if (child.pid === undefined) throw new Error("npm did not start");
     process.kill(-child.pid, "SIGINT");

@@ -87,9 +87,9 @@ export async function runPipelineStep(
   const watched: Watched[] = [
     ...(options.watchWeb === false
       ? []
-      : [{ name: "web", pid: stack.web.tracked.pid, metricsPort: stack.web.port }]),
+      : [{ name: "web", pid: stack.web.pid, metricsPort: stack.web.healthPort }]),
     ...(classifier
-      ? [{ name: "classifier", pid: classifier.tracked.pid, metricsPort: classifier.port }]
+      ? [{ name: "classifier", pid: classifier.pid, metricsPort: classifier.healthPort }]
       : []),
     ...fleet.pids.map((pid, i) => ({ name: `load-${i}`, pid })),
     ...(options.extraWatched ?? []),
@@ -107,7 +107,7 @@ export async function runPipelineStep(
   const hopsBefore = await hopBuckets(services);
   const sampler = startSampler([
     ...watched,
-    { name: "streamer", pid: streamer.tracked.pid, metricsPort: streamer.port },
+    { name: "streamer", pid: streamer.pid, metricsPort: streamer.healthPort },
   ]);
   const done = await stack.streamerDone(limit, (warmupS + durationS) * 3000 + 120_000);
   let report = await fleet.report();
@@ -210,6 +210,6 @@ async function slowSubscriberDrops(
   watchWeb: boolean | undefined,
 ): Promise<number | null> {
   if (watchWeb === false) return null;
-  const samples = await scrape(stack.web.port);
+  const samples = await scrape(stack.web.healthPort);
   return samples ? sumOf(samples, "tweetream_web_subscriber_too_slow_total") : null;
 }

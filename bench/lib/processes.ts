@@ -1,9 +1,11 @@
-// Every process the harness starts is registered here, so a normal end, a
-// failure or Ctrl-C stops all of them (each in its own process group, so
-// grandchildren such as a supervisor's services go too).
+// Every process the harness starts is registered here (the services in
+// tooling/launcher), so a normal end, a failure or Ctrl-C stops all of them
+// (each in its own process group, so grandchildren such as a supervisor's
+// services go too).
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { liveServices } from "../../tooling/launcher/service-process.ts";
 
 /** A child process the harness started. */
 export interface Tracked {
@@ -79,10 +81,11 @@ export async function stopTracked(tracked: Tracked, graceMs = 15_000): Promise<n
   return result;
 }
 
-/** Stops every process still running, newest first. */
+/** Stops every process still running, the services (tooling/launcher) included, newest first. */
 export async function stopAllTracked(graceMs = 15_000): Promise<void> {
   const all = [...running].reverse();
   for (const tracked of all) await stopTracked(tracked, graceMs);
+  for (const service of liveServices().reverse()) await service.stop(graceMs);
 }
 
 /** Last lines of a log file, for error messages. */

@@ -1,15 +1,16 @@
 // Starts the system under test as real processes: web, classifier and
-// streamer exactly as `npm start` runs them (node --import tsx <entry>), each
-// with its own ports, Kafka topic prefix and catalogue database.
+// streamer, started by the one launcher (tooling/launcher) as `npm start`
+// starts them, each with its own ports, Kafka topic prefix and catalogue
+// database.
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ServiceProcess } from "../../tooling/launcher/service-process.ts";
+import type { ServiceName } from "../../tooling/launcher/services.ts";
 import { BENCH_TOPICS, type BenchTopic } from "./bench-topics.ts";
 import { graphql } from "./graphql-http.ts";
-import { repoRoot } from "./paths.ts";
 import { scrape, sumOf, byLabel } from "./prometheus.ts";
-import { isRunning, spawnTracked, stopTracked, tailOf, type Tracked } from "./processes.ts";
 import { z } from "zod";
 
 /** What every part of a run shares. */
@@ -47,40 +48,19 @@ export function newPrefix(ctx: RunContext, what: string): string {
   return prefix;
 }
 
-/** A started service: its process and the port of /readyz and /metrics. */
+/** A started service: its process, its port, and the port of /readyz and /metrics. */
 export interface Service {
-  tracked: Tracked;
+  process: ServiceProcess;
+  pid: number;
+  /** web: the dashboard and /graphql; the others: /readyz and /metrics. */
   port: number;
+  /** /readyz and /metrics. */
+  healthPort: number;
 }
 
-const ENTRIES = {
-  web: "apps/web/src/main.ts",
-  classifier: "apps/classifier/src/main.ts",
-  streamer: "apps/streamer/src/main.ts",
-} as const;
-
-/** Polls http://127.0.0.1:<port>/readyz until it answers 200. */
+/** Waits until the service answers 200 on /readyz. */
 export async function waitReady(service: Service, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    if (!isRunning(service.tracked)) {
-      throw new Error(
-        `${service.tracked.name} exited before it was ready; its log (${service.tracked.logFile}):\n${tailOf(service.tracked.logFile)}`,
-      );
-    }
-    try {
-      const r = await fetch(`http://127.0.0.1:${service.port}/readyz`, {
-        signal: AbortSignal.timeout(3000),
-      });
-      if (r.ok) return;
-      last = `${r.status} ${await r.text()}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(200);
-  }
-  throw new Error(`${service.tracked.name} not ready after ${timeoutMs} ms: ${last}`);
+  await service.process.waitUntilReady(timeoutMs);
 }
 
 /** Options of one system under test. */
@@ -132,49 +112,55 @@ export class Stack {
   }
 
   /** The web server's environment: production mode, no dashboard, limits raised for load. */
-  static webEnv(ctx: RunContext, prefix: string, port: number): Record<string, string> {
+  static webEnv(
+    ctx: RunContext,
+    prefix: string,
+    port: number,
+    healthPort: number,
+  ): Record<string, string> {
     return {
       HOST: "127.0.0.1",
       PORT: String(port),
       NODE_ENV: "production",
+      WEB_HEALTH_PORT: String(healthPort),
       WEB_DASHBOARD: "off",
       ADMIN_TOKEN: ctx.adminToken,
       DATABASE_URL: `file:${path.join(ctx.workDir, `${prefix}.db`)}`,
       // Every load process connects from loopback, so the per-address limit
       // (default 100) would otherwise cap the fan-out.
       GRAPHQL_WS_MAX_CONNECTIONS_PER_IP: "100000",
-      // Likewise the admin clients of the topic-admin scenario (default 60 mutations a minute).
+      // Likewise the admin clients of the topic-admin scenario (default 60 mutations a minute),
+      // and the subscribers (default 600 queries and subscriptions a minute).
       GRAPHQL_MUTATION_RATE_LIMIT: "100000",
+      GRAPHQL_OPERATION_RATE_LIMIT: "1000000",
     };
   }
 
   static spawnService(
     ctx: RunContext,
-    name: keyof typeof ENTRIES,
+    name: ServiceName,
     prefix: string,
     port: number,
     env: Record<string, string>,
   ): Service {
-    const tracked = spawnTracked(
-      name,
-      process.execPath,
-      [...ctx.serviceNodeArgs, "--import", "tsx", ENTRIES[name]],
-      {
-        cwd: repoRoot,
-        env: { ...Stack.commonEnv(ctx, prefix), ...env },
-        logFile: path.join(ctx.workDir, `${prefix}-${name}.log`),
-        // The services stop by themselves when this channel closes, so even a
-        // killed harness leaves none behind.
-        ipc: true,
-      },
-    );
-    return { tracked, port };
+    const process = new ServiceProcess(name, {
+      env: { ...Stack.commonEnv(ctx, prefix), ...env },
+      nodeArgs: ctx.serviceNodeArgs,
+      output: { file: path.join(ctx.workDir, `${prefix}-${name}.log`) },
+      // Own process group, so the harness's Ctrl-C does not reach it before
+      // the harness stops it.
+      detached: true,
+    }).start();
+    const pid = process.pid;
+    if (pid === undefined) throw new Error(`could not start ${name}`);
+    return { process, pid, port, healthPort: process.healthPort };
   }
 
   /** Starts the web server (which migrates its catalogue) and waits until it is ready. */
   static async start(ctx: RunContext, options: StackOptions): Promise<Stack> {
     const port = await freePort();
-    const webEnv = { ...Stack.webEnv(ctx, options.prefix, port), ...options.webEnv };
+    const healthPort = await freePort();
+    const webEnv = { ...Stack.webEnv(ctx, options.prefix, port, healthPort), ...options.webEnv };
     const web = Stack.spawnService(ctx, "web", options.prefix, port, webEnv);
     const stack = new Stack(ctx, options.prefix, web, webEnv);
     await waitReady(web);
@@ -241,10 +227,10 @@ export class Stack {
     let published = 0;
     let tagged: Record<string, number> = {};
     while (Date.now() < deadline) {
-      if (!isRunning(streamer.tracked)) {
-        throw new Error(`streamer exited; log:\n${tailOf(streamer.tracked.logFile)}`);
+      if (!streamer.process.running) {
+        throw new Error(`streamer exited; log:\n${streamer.process.tail()}`);
       }
-      const samples = await scrape(streamer.port);
+      const samples = await scrape(streamer.healthPort);
       if (samples) {
         handled = sumOf(samples, "tweetream_streamer_posts_total");
         published = sumOf(samples, "tweetream_streamer_posts_total", { outcome: "published" });
@@ -265,10 +251,10 @@ export class Stack {
     if (!streamer) throw new Error("no streamer");
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!isRunning(streamer.tracked)) {
-        throw new Error(`streamer exited; log:\n${tailOf(streamer.tracked.logFile)}`);
+      if (!streamer.process.running) {
+        throw new Error(`streamer exited; log:\n${streamer.process.tail()}`);
       }
-      const samples = await scrape(streamer.port);
+      const samples = await scrape(streamer.healthPort);
       if (samples && sumOf(samples, "tweetream_streamer_posts_total") > 0) return Date.now();
       await sleep(100);
     }
@@ -276,15 +262,15 @@ export class Stack {
   }
 
   async stopStreamer(): Promise<void> {
-    if (this.streamer) await stopTracked(this.streamer.tracked);
+    if (this.streamer) await this.streamer.process.stop(15_000);
     this.streamer = undefined;
   }
 
   /** Stops streamer, classifier and web, in that order. */
   async stop(): Promise<void> {
     await this.stopStreamer();
-    if (this.classifier) await stopTracked(this.classifier.tracked);
-    await stopTracked(this.web.tracked);
+    if (this.classifier) await this.classifier.process.stop(15_000);
+    await this.web.process.stop(15_000);
   }
 
   /** The web server's environment, for scenarios that restart or copy it. */

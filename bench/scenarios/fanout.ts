@@ -34,7 +34,10 @@ export interface FanoutServer {
   /** Its figures' name in the step's processes (e.g. "web"). */
   name: string;
   pid: number;
+  /** Where clients connect. */
   port: number;
+  /** Where its /metrics answers (web: the internal port). */
+  metricsPort: number;
   /** Its gauge of open subscriptions on /metrics. */
   gauge: string;
 }
@@ -43,8 +46,9 @@ export interface FanoutServer {
 export function webServer(stack: Stack): FanoutServer {
   return {
     name: "web",
-    pid: stack.web.tracked.pid,
+    pid: stack.web.pid,
     port: stack.web.port,
+    metricsPort: stack.web.healthPort,
     gauge: "tweetream_web_subscriptions",
   };
 }
@@ -115,7 +119,7 @@ export async function fanoutLevel(
 ): Promise<Level[]> {
   const { ctx } = env;
   const server = options.server ?? webServer(stack);
-  const isWeb = server.pid === stack.web.tracked.pid;
+  const isWeb = server.pid === stack.web.pid;
   const durations = options.durations ?? env.options.durations;
   const repeat = options.repeat ?? env.options.repeat;
   const what = `fan-out ${options.subscribers} (${server.name})`;
@@ -131,7 +135,7 @@ export async function fanoutLevel(
       url: `ws://127.0.0.1:${server.port}/graphql`,
       topics: options.topics,
       total: options.subscribers,
-      metricsPort: server.port,
+      metricsPort: server.metricsPort,
       gauge: server.gauge,
       timeoutMs: 300_000,
     });
@@ -168,7 +172,9 @@ export async function fanoutLevel(
             drainS: env.options.drainS,
             watchWeb: isWeb,
             extraWatched: [
-              ...(isWeb ? [] : [{ name: server.name, pid: server.pid, metricsPort: server.port }]),
+              ...(isWeb
+                ? []
+                : [{ name: server.name, pid: server.pid, metricsPort: server.metricsPort }]),
               ...(env.brokerPid ? [{ name: "broker", pid: env.brokerPid }] : []),
               ...(options.alsoWatched ?? []),
             ],
@@ -189,7 +195,7 @@ export async function fanoutLevel(
     return [...levels.values()];
   } finally {
     await fleet.close();
-    await waitForGauge(server.port, server.gauge, 0, 60_000);
+    await waitForGauge(server.metricsPort, server.gauge, 0, 60_000);
   }
 }
 
@@ -207,7 +213,7 @@ export async function fanout(
       const empty = unmeasuredLevel(subscribers);
       const skipped = openFilesShortfall(subscribers, {
         loadProcesses: options.loadProcesses,
-        serverPid: stack.web.tracked.pid,
+        serverPid: stack.web.pid,
       });
       if (skipped) {
         ctx.log(`fan-out ${subscribers}: skipped, ${skipped}`);

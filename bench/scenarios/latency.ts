@@ -29,7 +29,7 @@ export async function latency(
         url: stack.wsUrl,
         topics: BENCH_TOPICS.map((t) => t.slug),
         total: BENCH_TOPICS.length,
-        metricsPort: stack.web.port,
+        metricsPort: stack.web.healthPort,
         timeoutMs: 60_000,
       });
       for (let repeat = 1; repeat <= options.repeat; repeat++) {

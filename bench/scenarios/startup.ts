@@ -26,7 +26,8 @@ async function startOnce(env: ScenarioEnv, prefix: string, kind: "cold" | "warm"
   const { ctx } = env;
   const topic = BENCH_TOPICS[0];
   if (!topic) throw new Error("no bench topic");
-  const [webPort, classifierPort, streamerPort] = [
+  const [webPort, webHealthPort, classifierPort, streamerPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -43,7 +44,7 @@ async function startOnce(env: ScenarioEnv, prefix: string, kind: "cold" | "warm"
       cwd: repoRoot,
       env: {
         ...Stack.commonEnv(ctx, prefix),
-        ...Stack.webEnv(ctx, prefix, webPort),
+        ...Stack.webEnv(ctx, prefix, webPort, webHealthPort),
         CLASSIFIER_HEALTH_PORT: String(classifierPort),
         STREAMER_HEALTH_PORT: String(streamerPort),
         SYNTHETIC_RATE: "100",
@@ -68,7 +69,7 @@ async function startOnce(env: ScenarioEnv, prefix: string, kind: "cold" | "warm"
     for (;;) {
       alive();
       if (Date.now() > deadline) throw new Error(`web not ready:\n${tailOf(logFile)}`);
-      const ok = await fetch(`http://127.0.0.1:${webPort}/readyz`, {
+      const ok = await fetch(`http://127.0.0.1:${webHealthPort}/readyz`, {
         signal: AbortSignal.timeout(2000),
       })
         .then((r) => r.ok)
@@ -92,7 +93,7 @@ async function startOnce(env: ScenarioEnv, prefix: string, kind: "cold" | "warm"
       url: `ws://127.0.0.1:${webPort}/graphql`,
       topics: [topic.slug],
       total: 1,
-      metricsPort: webPort,
+      metricsPort: webHealthPort,
       timeoutMs: 60_000,
     });
     for (;;) {

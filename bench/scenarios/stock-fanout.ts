@@ -91,7 +91,13 @@ async function startStockServer(
   }
   return {
     tracked,
-    server: { name: "stock", pid: tracked.pid, port, gauge: "stock_subscriptions" },
+    server: {
+      name: "stock",
+      pid: tracked.pid,
+      port,
+      metricsPort: port,
+      gauge: "stock_subscriptions",
+    },
   };
 }
 

@@ -25,7 +25,7 @@ export async function throughput(
         url: stack.wsUrl,
         topics: BENCH_TOPICS.map((t) => t.slug),
         total: BENCH_TOPICS.length,
-        metricsPort: stack.web.port,
+        metricsPort: stack.web.healthPort,
         timeoutMs: 60_000,
       });
       for (const rate of options.rates) {

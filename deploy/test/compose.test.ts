@@ -202,8 +202,16 @@ describe("Compose files", () => {
     expect(cap).toBeGreaterThanOrEqual(10_000);
   });
 
+  it("counts per-address rate limits by the client address nginx forwards, trusted from the compose network only", () => {
+    const web = environmentOf(service("web"));
+    expect(web.get("GRAPHQL_CLIENT_IP_HEADER")).toBe("x-real-ip");
+    expect(web.get("GRAPHQL_TRUSTED_PROXIES")).toBe("uniquelocal");
+    expect(readRepoFile("docker/nginx.conf")).toContain("proxy_set_header X-Real-IP $remote_addr;");
+  });
+
   it("binds every health endpoint to all interfaces inside the container", () => {
     expect(environmentOf(service("web")).get("HOST")).toBe("0.0.0.0");
+    expect(environmentOf(service("web")).get("WEB_HEALTH_HOST")).toBe("0.0.0.0");
     expect(environmentOf(service("streamer")).get("STREAMER_HEALTH_HOST")).toBe("0.0.0.0");
     expect(environmentOf(service("classifier")).get("CLASSIFIER_HEALTH_HOST")).toBe("0.0.0.0");
   });

@@ -10,7 +10,7 @@ import { readRepoFile, repoRoot } from "./repo-files.ts";
 
 const stages = readStages("docker/Dockerfile");
 const APPS = [
-  { name: "web", portVar: "PORT", hostVar: "HOST", port: "3000" },
+  { name: "web", portVar: "WEB_HEALTH_PORT", hostVar: "WEB_HEALTH_HOST", port: "3003" },
   {
     name: "streamer",
     portVar: "STREAMER_HEALTH_PORT",

@@ -180,9 +180,9 @@ describe("Kubernetes manifests", () => {
     (name) => {
       const { spec, container: c } = app(name);
       const vars = variablesOf(name);
-      const [port] = c.ports;
-      const portVar = name === "web" ? "PORT" : `${name.toUpperCase()}_HEALTH_PORT`;
-      const hostVar = name === "web" ? "HOST" : `${name.toUpperCase()}_HEALTH_HOST`;
+      const port = c.ports.find((p) => p.name === "health");
+      const portVar = `${name.toUpperCase()}_HEALTH_PORT`;
+      const hostVar = `${name.toUpperCase()}_HEALTH_HOST`;
       expect(String(port?.containerPort)).toBe(vars.get(portVar));
       expect(vars.get(hostVar)).toBe("0.0.0.0");
       expect(c.readinessProbe.httpGet).toEqual({ path: "/readyz", port: port?.name });
@@ -392,8 +392,19 @@ describe("Kubernetes manifests", () => {
     expect(annotations["nginx.ingress.kubernetes.io/proxy-buffering"]).toBe("off");
     const backend = ingress.spec.rules[0]?.http.paths[0]?.backend.service;
     expect(backend).toEqual({ name: "web", port: { name: "http" } });
-    expect(find("Service", "web")).toMatchObject({
-      spec: { selector: app("web").spec.selector.matchLabels, ports: [{ name: "http" }] },
-    });
+    // The Service carries only the public port, so the Ingress cannot route
+    // /healthz, /readyz or /metrics (the pod's "health" port).
+    const service = z
+      .looseObject({
+        spec: z.looseObject({
+          selector: z.record(z.string(), z.string()),
+          ports: z.array(z.looseObject({ name: z.string(), targetPort: z.string() })),
+        }),
+      })
+      .parse(find("Service", "web"));
+    expect(service.spec.selector).toEqual(app("web").spec.selector.matchLabels);
+    expect(service.spec.ports.map((p) => p.targetPort)).toEqual(["http"]);
+    const http = app("web").container.ports.find((p) => p.name === "http");
+    expect(http?.containerPort).toBe(Number(variablesOf("web").get("PORT")));
   });
 });

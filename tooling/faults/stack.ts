@@ -1,23 +1,15 @@
-// The services of one fault scenario as real child processes (the same entry
-// points as `npm start`), so a fault can be a real `kill -9`. Each writes its
-// log to `<dir>/<name>.log`.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+// The services of one fault scenario as real child processes, started by the
+// one launcher (tooling/launcher) exactly as `npm start` starts them, so a
+// fault can be a real `kill -9`. Each writes its log to `<dir>/<name>.log`.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { inheritedEnv, repoRoot } from "./env.ts";
+import { ServiceProcess as Launched, describeExit } from "../launcher/service-process.ts";
+import { inheritedEnv } from "./env.ts";
 
-const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 export type ServiceKind = "web" | "classifier" | "streamer";
-
-const entries: Record<ServiceKind, string> = {
-  web: "apps/web/src/main.ts",
-  classifier: "apps/classifier/src/main.ts",
-  streamer: "apps/streamer/src/main.ts",
-};
 
 /** A free TCP port on 127.0.0.1 (free when asked; the service binds it right after). */
 export async function freePort(): Promise<number> {
@@ -32,15 +24,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** One service process; `restart` starts it again with the same settings and port. */
+/** One service process; `start` again restarts it with the same settings and ports. */
 export class ServiceProcess {
   readonly name: string;
   readonly kind: ServiceKind;
+  /** web's public port (dashboard, /graphql); the others' /readyz port. */
   readonly port: number;
-  readonly #env: NodeJS.ProcessEnv;
+  readonly #process: Launched;
   readonly #logFile: string;
-  #child: ChildProcess | undefined;
-  #exited: Promise<void> = Promise.resolve();
   /** Exits nobody asked for (a crash), with their exit codes. */
   readonly unexpectedExits: string[] = [];
   #expectingExit = false;
@@ -49,86 +40,39 @@ export class ServiceProcess {
     this.name = name;
     this.kind = kind;
     this.port = port;
-    this.#env = env;
     this.#logFile = path.join(dir, `${name}.log`);
+    this.#process = new Launched(kind, { env, label: name, output: { file: this.#logFile } });
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#process.pid;
   }
 
   get running(): boolean {
-    return this.#child?.exitCode === null && this.#child.signalCode === null;
+    return this.#process.running;
   }
 
   /** Starts the process and waits until it answers /readyz. */
   async start(): Promise<void> {
-    const log = createWriteStream(this.#logFile, { flags: "a" });
-    const child = spawn(process.execPath, ["--import", "tsx", entries[this.kind]], {
-      cwd: repoRoot,
-      env: this.#env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    this.#child = child;
     this.#expectingExit = false;
-    this.#exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        if (!this.#expectingExit) {
-          this.unexpectedExits.push(`${this.name} exited (${signal ?? String(code)})`);
-        }
-        log.end();
-        resolve();
-      });
+    this.#process.start();
+    void this.#process.exited.then((exit) => {
+      if (!this.#expectingExit)
+        this.unexpectedExits.push(`${this.name} exited (${describeExit(exit)})`);
     });
-    await this.#waitUntilReady();
-  }
-
-  async #waitUntilReady(): Promise<void> {
-    const url = `http://127.0.0.1:${String(this.port)}/readyz`;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let last = "no answer";
-    while (Date.now() < deadline) {
-      if (!this.running) {
-        throw new Error(`${this.name} exited before it was ready; see ${this.#logFile}`);
-      }
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-        if (response.ok) return;
-        last = `${String(response.status)} ${await response.text()}`;
-      } catch (error) {
-        last = error instanceof Error ? error.message : String(error);
-      }
-      await sleep(250);
-    }
-    throw new Error(`${this.name} not ready after ${READY_TIMEOUT_MS / 1000}s (${last})`);
+    await this.#process.waitUntilReady();
   }
 
   /** `kill -9`: no shutdown code runs, nothing is flushed or committed. */
   async kill9(): Promise<void> {
     this.#expectingExit = true;
-    this.#child?.kill("SIGKILL");
-    await this.#exited;
+    await this.#process.kill();
   }
 
   /** SIGTERM (graceful stop), SIGKILL if it has not exited after 30 s. */
   async stop(): Promise<void> {
-    if (!this.running) return;
     this.#expectingExit = true;
-    this.#child?.kill("SIGTERM");
-    const timer = new AbortController();
-    const result = await Promise.race([
-      this.#exited.then(() => "exited" as const),
-      sleep(STOP_TIMEOUT_MS, "timeout" as const, { signal: timer.signal }).catch(
-        () => "exited" as const,
-      ),
-    ]);
-    timer.abort();
-    if (result === "timeout") {
-      this.#child?.kill("SIGKILL");
-      await this.#exited;
-    }
+    await this.#process.stop(STOP_TIMEOUT_MS);
   }
 
   /** Log lines written so far (to check that retry logging stays bounded). */
@@ -184,6 +128,7 @@ export class Stack {
     const own: Record<ServiceKind, Record<string, string>> = {
       web: {
         PORT: String(port),
+        WEB_HEALTH_PORT: String(await freePort()),
         HOST: "127.0.0.1",
         DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
         ADMIN_TOKEN: adminToken,

@@ -22,6 +22,8 @@ export class KafkaToolError extends Error {}
 export function fetchKafka(options?: { log?: (message: string) => void }): Promise<unknown>;
 export function ensureBroker(options?: BrokerOptions): Promise<BrokerInfo>;
 export function stopBroker(options?: { log?: (message: string) => void }): Promise<unknown>;
+/** An ApiVersions v0 request (every Kafka version answers it). */
+export function apiVersionsRequest(correlationId: number, clientName: string): Buffer;
 export function brokerStatus(): Promise<unknown>;
 export function resetBroker(options?: { log?: (message: string) => void }): Promise<unknown>;
 

@@ -1063,12 +1063,13 @@ async function withStartLock(lockDir, what, log, fn) {
   }
 }
 
-// Sends an ApiVersions v0 request (understood by every Kafka version) and
-// checks for a matching error-free response: proof that a Kafka broker, not
-// just any TCP listener, is answering.
-function pingKafka(port, timeoutMs = 2000) {
-  const correlationId = Math.floor(Math.random() * 0x7fffffff);
-  const clientId = Buffer.from("tweetream-kafka-tool");
+/**
+ * An ApiVersions v0 request, which every Kafka version understands; its answer
+ * starts with size (4), `correlationId` (4) and an error code (2). Also used by
+ * deploy/systemd/wait-ready.mjs.
+ */
+export function apiVersionsRequest(correlationId, clientName) {
+  const clientId = Buffer.from(clientName);
   const request = Buffer.alloc(4 + 2 + 2 + 4 + 2 + clientId.length);
   let offset = request.writeInt32BE(request.length - 4, 0);
   offset = request.writeInt16BE(18, offset); // api key: ApiVersions
@@ -1076,6 +1077,14 @@ function pingKafka(port, timeoutMs = 2000) {
   offset = request.writeInt32BE(correlationId, offset);
   offset = request.writeInt16BE(clientId.length, offset);
   clientId.copy(request, offset);
+  return request;
+}
+
+// Sends an ApiVersions request and checks for a matching error-free response:
+// proof that a Kafka broker, not just any TCP listener, is answering.
+function pingKafka(port, timeoutMs = 2000) {
+  const correlationId = Math.floor(Math.random() * 0x7fffffff);
+  const request = apiVersionsRequest(correlationId, "tweetream-kafka-tool");
 
   return new Promise((resolve) => {
     let response = Buffer.alloc(0);

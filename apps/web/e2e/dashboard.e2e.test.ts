@@ -122,6 +122,7 @@ beforeAll(async () => {
     ...common,
     NODE_ENV: "production",
     PORT: "0",
+    WEB_HEALTH_PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
     ADMIN_TOKEN: adminToken,
@@ -155,6 +156,15 @@ beforeAll(async () => {
   context.on("console", (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
+  // Each violation also fires `securitypolicyviolation` in the page: log those
+  // too, so that one Chromium does not print is still caught above.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(
+        `Content-Security-Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`,
+      );
+    });
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -168,8 +178,12 @@ describe("dashboard", () => {
   it("lets an admin sign in and create a topic, checking the rule as they type", async () => {
     const page = await context.newPage();
     const response = await page.goto(base);
-    // The server's CSP is on, and the page still connects its WebSocket under it.
-    expect(response?.headers()["content-security-policy"]).toMatch(/connect-src 'self' ws: wss:/);
+    // The server's CSP is on (scripts by this page's nonce only, sockets to this
+    // host only), and the page still runs and connects its WebSocket under it.
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+={0,2}' 'strict-dynamic';/);
+    const host = `127.0.0.1:${String(web.port)}`;
+    expect(csp).toContain(`connect-src 'self' ws://${host} wss://${host};`);
     await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
     await signIn(page);
 

@@ -44,6 +44,7 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
       PORT: "0",
+      WEB_HEALTH_PORT: "0",
       HOST: "127.0.0.1",
       DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
       ADMIN_TOKEN: adminToken,
@@ -114,7 +115,7 @@ describe("dashboard feed", () => {
     await producer.disconnect();
     await waitFor(
       async () =>
-        ((await metricValue(web.port, "tweetream_web_subscriber_too_slow_total")) ?? 0) >= 1
+        ((await metricValue(web.healthPort, "tweetream_web_subscriber_too_slow_total")) ?? 0) >= 1
           ? true
           : undefined,
       { what: "the server to end the feed's subscription as too slow", timeoutMs: 60_000 },

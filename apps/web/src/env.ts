@@ -37,6 +37,13 @@ export const webEnvSchema = z
       .default("127.0.0.1")
       .describe("the address to listen on, e.g. 0.0.0.0 to accept other machines"),
     PORT: port(3000),
+    WEB_HEALTH_HOST: z
+      .string()
+      .default("127.0.0.1")
+      .describe(
+        "the address of the internal port (/healthz, /readyz, /metrics), e.g. 0.0.0.0 in a container; keep it off the public network",
+      ),
+    WEB_HEALTH_PORT: port(3003),
     DATABASE_URL: z
       .string()
       .default("file:./data/catalogue.db")
@@ -71,7 +78,12 @@ export const webEnvSchema = z
       .optional()
       .describe("true or false (default: true unless NODE_ENV=production)"),
     GRAPHQL_MAX_DEPTH: wholeNumber(8, 1, 100, "deepest selection allowed"),
-    GRAPHQL_MAX_COST: wholeNumber(5000, 1, 1_000_000, "highest query cost allowed"),
+    GRAPHQL_MAX_COST: wholeNumber(
+      20_000,
+      1,
+      10_000_000,
+      "highest operation cost allowed (each field 1, a list field its selection times its size)",
+    ),
     GRAPHQL_MAX_ALIASES: wholeNumber(15, 0, 1000, "most aliases in one operation"),
     GRAPHQL_MAX_DIRECTIVES: wholeNumber(50, 0, 1000, "most directives in one operation"),
     GRAPHQL_MAX_TOKENS: wholeNumber(1000, 10, 100_000, "most tokens in one document"),
@@ -134,6 +146,12 @@ export const webEnvSchema = z
       1,
       100_000,
       "mutations one client address may run per minute",
+    ),
+    GRAPHQL_OPERATION_RATE_LIMIT: wholeNumber(
+      600,
+      1,
+      1_000_000,
+      "queries and subscriptions one client address may start per minute",
     ),
     GRAPHQL_AUTH_FAILURE_LIMIT: wholeNumber(
       10,

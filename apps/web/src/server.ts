@@ -9,12 +9,11 @@ import {
   coreTopicSpecs,
   createKafkaClient,
   createMetricsRegistry,
-  serveMetrics,
   once,
-  publicReadiness,
-  runReadinessChecks,
+  startHealthServer,
   topicNames,
   type CatalogueFollower,
+  type HealthServer,
   type Logger,
   type Service,
 } from "@tweetream/shared";
@@ -38,15 +37,17 @@ export interface WebServerOptions {
 }
 
 export interface WebServer extends Service {
-  /** The port it listens on (useful when started on port 0). */
+  /** The public port: dashboard and /graphql (useful when started on port 0). */
   port: number;
+  /** The internal port: /healthz, /readyz and /metrics. */
+  healthPort: number;
   /** The admin token mutations need (ADMIN_TOKEN, or the one generated at start). */
   adminToken: string;
   /** Open GraphQL WebSockets and hub subscriptions, for tests and metrics. */
   stats(): { webSockets: number; hubSubscribers: number; topicsChangedListeners: number };
 }
 
-/** What serves every path that is not /graphql, /healthz or /readyz. */
+/** What serves every path of the public port that is not /graphql. */
 interface PageHandler {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -74,8 +75,9 @@ async function loadDashboard(env: WebEnv, logger: Logger): Promise<PageHandler |
 /**
  * Starts the web server: migrates and opens the catalogue, connects to Kafka,
  * reconciles topics, follows the catalogue, starts the tweet hub, then serves
- * `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz` and the dashboard on
- * one port. `stop()` closes in the reverse order (see README, "Shutdown").
+ * `/graphql` (HTTP and WebSocket) and the dashboard on the public port, and
+ * `/healthz`, `/readyz` and `/metrics` on an internal one (WEB_HEALTH_PORT),
+ * which a reverse proxy never routes. `stop()` closes in the reverse order.
  */
 export async function startWebServer({ env, logger }: WebServerOptions): Promise<WebServer> {
   const production = env.NODE_ENV === "production";
@@ -131,26 +133,10 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   let pages: PageHandler | undefined;
   let stopping = false;
 
+  let health: HealthServer | undefined;
+
   /** Answers a request whose security headers are set, by its path. */
   const serve = (request: IncomingMessage, response: ServerResponse, route: string | undefined) => {
-    if (route === "/healthz") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ status: "ok" }));
-      return;
-    }
-    if (route === "/readyz") {
-      void runReadinessChecks(checks).then((result) => {
-        // The public port answers this: the reasons go to the log only.
-        if (!result.ok) request.log.warn({ checks: result.checks }, "not ready");
-        response.writeHead(result.ok ? 200 : 503, { "content-type": "application/json" });
-        response.end(JSON.stringify(publicReadiness(result)));
-      });
-      return;
-    }
-    if (route === "/metrics") {
-      void serveMetrics(registry, response);
-      return;
-    }
     if (route === "/graphql" && gateway) {
       gateway.handleHttp(request, response, request.log);
       return;
@@ -172,9 +158,8 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   const server = createServer((request, response) => {
     requestLog(request, response);
     const route = request.url?.split("?")[0];
-    const api = route === "/healthz" || route === "/readyz" || route === "/metrics";
     // helmet only sets headers and calls back at once.
-    (api || route === "/graphql" ? otherHeaders : pageHeaders)(request, response, () => {
+    (route === "/graphql" ? otherHeaders : pageHeaders)(request, response, () => {
       serve(request, response, route);
     });
   });
@@ -217,6 +202,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     if (pages) await attempt("dashboard", pages.close.bind(pages));
     await attempt("hub", () => hub.stop());
     if (follower) await attempt("catalogue follower", follower.stop.bind(follower));
+    if (health) await attempt("health port", health.close.bind(health));
     await attempt("kafka", () => kafka.close());
     await attempt("catalogue", () => catalogue.close());
     if (failures.length > 0)
@@ -271,10 +257,17 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         },
         connectionInitWaitTimeoutMs: env.GRAPHQL_WS_INIT_TIMEOUT_MS,
         mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
+        operationsPerMinute: env.GRAPHQL_OPERATION_RATE_LIMIT,
         authFailures: env.GRAPHQL_AUTH_FAILURE_LIMIT,
       },
     });
     pages = await loadDashboard(env, logger);
+    health = await startHealthServer({
+      host: env.WEB_HEALTH_HOST,
+      port: env.WEB_HEALTH_PORT,
+      checks,
+      metrics: registry,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(env.PORT, env.HOST, () => {
@@ -293,6 +286,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     {
       url: `http://${env.HOST}:${port}`,
       graphql: `http://${env.HOST}:${port}/graphql`,
+      healthPort: health.port,
       database: redact(env.DATABASE_URL),
       catalogue: catalogue.provider,
       topics: live.slugs.size,
@@ -303,6 +297,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
 
   return {
     port,
+    healthPort: health.port,
     adminToken,
     stats: () => ({
       webSockets: gateway.connections,

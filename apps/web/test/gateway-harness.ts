@@ -72,6 +72,7 @@ export async function startWeb(
       KAFKA_TOPIC_PARTITIONS: "2",
       DATABASE_URL: deployment.databaseUrl,
       PORT: "0",
+      WEB_HEALTH_PORT: "0",
       ADMIN_TOKEN,
       WEB_DASHBOARD: "off",
       LOG_LEVEL: "warn",
@@ -211,7 +212,7 @@ export async function closeCodeOf(
 
 /** True while `/healthz` answers 200. */
 export async function healthy(server: WebServer): Promise<boolean> {
-  return (await fetch(`http://127.0.0.1:${server.port}/healthz`)).status === 200;
+  return (await fetch(`http://127.0.0.1:${server.healthPort}/healthz`)).status === 200;
 }
 
 /** Runs a classifier and a streamer fed by `source` for `deployment`; returns their stop. */

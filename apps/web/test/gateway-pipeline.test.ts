@@ -215,13 +215,17 @@ describe("gateway over the pipeline", () => {
     expect(wsSub.results.every((r) => r.errors === undefined)).toBe(true);
     // The last posts went to both subscribers (graphql-ws and Apollo), the first
     // ones to at least one of them.
-    const deliveries = await metricValue(web.port, "tweetream_web_deliveries_total");
+    const deliveries = await metricValue(web.healthPort, "tweetream_web_deliveries_total");
     expect(deliveries).toBeGreaterThanOrEqual(before + 2 * sent.length);
-    const latencies = await metricValue(web.port, "tweetream_pipeline_latency_seconds_count", {
-      stage: "delivered",
-    });
+    const latencies = await metricValue(
+      web.healthPort,
+      "tweetream_pipeline_latency_seconds_count",
+      {
+        stage: "delivered",
+      },
+    );
     expect(latencies).toBeGreaterThanOrEqual(before + sent.length);
-    const executed = await metricValue(web.port, "tweetream_web_subscription_events_total", {
+    const executed = await metricValue(web.healthPort, "tweetream_web_subscription_events_total", {
       result: "executed",
     });
     expect(executed).toBeGreaterThanOrEqual(sent.length);

@@ -1,7 +1,7 @@
 // The gateway's guards on a real server: admin auth on HTTP and WebSocket,
-// error codes, query limits (depth, aliases, tokens, fragment cycles),
-// request-size and batching refusals, per-connection and per-address caps,
-// the failed-authentication limit,
+// error codes, query limits (depth, aliases, tokens, fragment cycles, cost
+// with list sizes), request-size and batching refusals, per-connection and
+// per-address caps, the query and failed-authentication limits,
 // and production hardening. Limits are lowered here so they are cheap to hit.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -437,6 +437,102 @@ describe("query limits", () => {
   });
 });
 
+describe("query cost", () => {
+  // The default limits (GRAPHQL_MAX_COST 20,000, GRAPHQL_MAX_ALIASES 15).
+  let priced: WebServer;
+  const POST_FIELDS = "id text label score createdAt ingestedAt source url author { id username }";
+  const page = (first: number | string) =>
+    `tweets(topic: "banjir", first: ${String(first)}) { edges { cursor node { ${POST_FIELDS} } } }`;
+
+  beforeAll(async () => {
+    priced = await startWeb(deployment);
+  });
+
+  afterAll(async () => {
+    await priced.stop();
+  });
+
+  it("counts list sizes: 15 aliases of tweets(first: 100) are priced as 1,500 posts, HTTP and WebSocket alike", async () => {
+    const aliases = (first: number) =>
+      `{ ${Array.from({ length: 15 }, (_, i) => `a${String(i)}: ${page(first)}`).join(" ")} }`;
+    const flood = await graphql(priced, aliases(100));
+    expect(flood.status).toBe(400);
+    expect(codes(flood)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+    expect(flood.errors?.[0]?.message).toMatch(
+      /^the operation costs \d+, above the limit of 20000/,
+    );
+    expect(flood.errors?.[0]?.extensions?.cost).toBeGreaterThan(15 * 100 * 10);
+    // The same shape with small pages fits (and runs: the topic does not exist).
+    expect(codes(await graphql(priced, aliases(5)))).not.toContain("GRAPHQL_VALIDATION_FAILED");
+    // `first` given as a variable is priced by its value.
+    const query = `query ($n: Int!) { ${Array.from({ length: 15 }, (_, i) => `a${String(i)}: ${page("$n")}`).join(" ")} }`;
+    expect(codes(await graphql(priced, query, { n: 100 }))).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+    expect(codes(await graphql(priced, query, { n: 5 }))).not.toContain(
+      "GRAPHQL_VALIDATION_FAILED",
+    );
+
+    const client = wsClient(priced);
+    try {
+      const live = collect(
+        client,
+        `{ ${Array.from({ length: 3 }, (_, i) => `s${String(i)}: topicStats(topic: "banjir", window: 1440) { buckets { minute traffic nonTraffic notClassified total } }`).join(" ")} }`,
+      );
+      await live.ended();
+      expect(JSON.stringify(live.errors)).toContain("GRAPHQL_VALIDATION_FAILED");
+      expect(JSON.stringify(live.errors)).toMatch(/the operation costs \d+, above the limit/);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe("queries and subscriptions per client address", () => {
+  let limited: WebServer;
+
+  beforeAll(async () => {
+    limited = await startWeb(deployment, { GRAPHQL_OPERATION_RATE_LIMIT: "3" });
+  });
+
+  afterAll(async () => {
+    await limited.stop();
+  });
+
+  it("allows GRAPHQL_OPERATION_RATE_LIMIT a minute, HTTP and WebSocket together, then answers RATE_LIMITED", async () => {
+    const TOPICS = "{ topics { slug } }";
+    expect(codes(await graphql(limited, TOPICS))).toEqual([]);
+    expect(codes(await graphql(limited, TOPICS))).toEqual([]);
+    const client = wsClient(limited);
+    try {
+      const third = collect(client, "subscription { topicsChanged { kind } }");
+      const fourth = collect(client, "subscription { topicsChanged { kind } }");
+      await fourth.ended();
+      expect(JSON.stringify(fourth.errors)).toContain("RATE_LIMITED");
+      expect(third.errors).toEqual([]);
+      third.stop();
+    } finally {
+      await client.dispose();
+    }
+    const response = await fetch(`http://127.0.0.1:${limited.port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: TOPICS }),
+    });
+    const body = (await response.json()) as GraphQLResponse;
+    expect(response.status).toBe(429);
+    expect(codes(body)).toEqual(["RATE_LIMITED"]);
+    expect(body.errors?.[0]?.message).toMatch(/too many queries and subscriptions/);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Mutations have a budget of their own.
+    const created = await graphql(
+      limited,
+      CREATE,
+      { input: { slug: "rate-ok", name: "Rate", rule: "macet" } },
+      { token: ADMIN_TOKEN },
+    );
+    expect(codes(created)).toEqual([]);
+  });
+});
+
 describe("failed admin authentication", () => {
   let limited: WebServer;
 
@@ -555,7 +651,7 @@ describe("shutdown", () => {
     expect(await rawClosed).toBe(1001);
     await sub.ended();
     expect(server.stats().topicsChangedListeners).toBe(0);
-    await expect(fetch(`http://127.0.0.1:${server.port}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${server.healthPort}/healthz`)).rejects.toThrow();
     await client.dispose();
   });
 });

@@ -1,11 +1,16 @@
-// The web server's HTTP hardening on a real server: security headers and the
-// dashboard CSP, CORS on /graphql, the mutation rate limit (HTTP and
+// The web server's HTTP hardening on a real server: security headers, the
+// dashboard's CSP with its per-request nonce (on the production build, which
+// is built first if missing or stale), CORS on /graphql, the mutation rate limit (HTTP and
 // WebSocket share it), request ids in responses and logs, and that the admin
 // token never reaches the logs, even at debug level.
+import { get } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "graphql-ws";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { ensureDashboardBuild } from "../e2e/ensure-build.ts";
 import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
 import {
   ADMIN_TOKEN,
@@ -13,6 +18,7 @@ import {
   codes,
   collect,
   newDeployment,
+  startWeb,
   wsUrl,
   type GraphQLResponse,
 } from "./gateway-harness.ts";
@@ -46,6 +52,7 @@ beforeAll(async () => {
       KAFKA_TOPIC_PARTITIONS: "1",
       DATABASE_URL: deployment.databaseUrl,
       PORT: "0",
+      WEB_HEALTH_PORT: "0",
       ADMIN_TOKEN,
       WEB_DASHBOARD: "off",
       LOG_LEVEL: "debug",
@@ -104,40 +111,122 @@ function wsFrom(address: string, connectionParams?: Record<string, unknown>): Cl
 const createTopic = (slug: string) =>
   `mutation { createTopic(input: { slug: "${slug}", name: "${slug}", rule: "macet" }) { slug } }`;
 
-describe("security headers", () => {
-  it("gives pages a CSP that lets the dashboard run scripts and open its WebSocket", async () => {
-    const page = await fetch(`${base()}/`);
-    const csp = page.headers.get("content-security-policy") ?? "";
-    const directives = new Map(
-      csp.split(";").map((part) => {
-        const [name = "", ...values] = part.trim().split(/\s+/);
-        return [name, values] as const;
-      }),
-    );
-    expect(directives.get("default-src")).toEqual(["'self'"]);
-    expect(directives.get("script-src")).toEqual(
-      expect.arrayContaining(["'self'", "'unsafe-inline'"]),
-    );
-    expect(directives.get("connect-src")).toEqual(["'self'", "ws:", "wss:"]);
-    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
-    expect(directives.get("object-src")).toEqual(["'none'"]);
-    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(page.headers.get("x-frame-options")).toBe("DENY");
-    expect(page.headers.get("referrer-policy")).toBe("same-origin");
-    expect(page.headers.get("x-powered-by")).toBeNull();
-    // TLS and HSTS belong to the proxy in front.
-    expect(page.headers.get("strict-transport-security")).toBeNull();
+/** A CSP header's directives, by name. */
+function directivesOf(csp: string | null | undefined): Map<string, string[]> {
+  return new Map(
+    (csp ?? "").split(";").map((part) => {
+      const [name = "", ...values] = part.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
+}
+
+/** The nonce a `script-src` allows, if any. */
+const nonceOf = (sources: readonly string[] = []) =>
+  sources.map((source) => /^'nonce-([A-Za-z0-9+/]+={0,2})'$/.exec(source)?.[1]).find(Boolean);
+
+/** GETs `path` from `port` with this Host header (which fetch would not send). */
+function getWithHost(port: number, host: string, route = "/") {
+  return new Promise<{ status: number; csp: string }>((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: route, headers: { host } }, (response) => {
+      response.resume();
+      response.on("end", () => {
+        const csp = response.headers["content-security-policy"];
+        resolve({ status: response.statusCode ?? 0, csp: typeof csp === "string" ? csp : "" });
+      });
+    }).on("error", reject);
+  });
+}
+
+describe("the dashboard's Content-Security-Policy", () => {
+  const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  let dashboard: WebServer;
+  const origin = () => `http://127.0.0.1:${dashboard.port}`;
+
+  beforeAll(async () => {
+    ensureDashboardBuild(webDir, process.env);
+    dashboard = await startWeb(newDeployment(), { NODE_ENV: "production", WEB_DASHBOARD: "on" });
+  }, 300_000);
+
+  afterAll(async () => {
+    await dashboard.stop();
   });
 
-  it("gives /graphql and /healthz the same hardening without a CSP", async () => {
-    const { response } = await post("{ __typename }");
-    const health = await fetch(`${base()}/healthz`);
-    for (const each of [response, health]) {
-      expect(each.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(each.headers.get("x-frame-options")).toBe("DENY");
-      expect(each.headers.get("cross-origin-resource-policy")).toBe("same-origin");
-      expect(each.headers.get("content-security-policy")).toBeNull();
+  it("allows scripts by a fresh nonce per page, never 'unsafe-inline'", async () => {
+    const pages = [await fetch(`${origin()}/`), await fetch(`${origin()}/`)];
+    const nonces = pages.map((page) => {
+      expect(page.status).toBe(200);
+      const directives = directivesOf(page.headers.get("content-security-policy"));
+      expect(directives.get("default-src")).toEqual(["'self'"]);
+      const script = directives.get("script-src") ?? [];
+      expect(script).toEqual(expect.arrayContaining(["'self'", "'strict-dynamic'"]));
+      expect(script).not.toContain("'unsafe-inline'");
+      expect(script).not.toContain("'unsafe-eval'");
+      expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+      expect(directives.get("object-src")).toEqual(["'none'"]);
+      return nonceOf(script);
+    });
+    expect(nonces[0]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonces[1]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonces[0]).not.toBe(nonces[1]);
+
+    const page = pages[0];
+    expect(page?.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page?.headers.get("x-frame-options")).toBe("DENY");
+    expect(page?.headers.get("referrer-policy")).toBe("same-origin");
+    expect(page?.headers.get("x-powered-by")).toBeNull();
+    // TLS and HSTS belong to the proxy in front.
+    expect(page?.headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("puts that nonce on every script of the page, inline ones included", async () => {
+    for (const route of ["/", "/admin"]) {
+      // A client cannot choose the nonce by sending a policy of its own.
+      const page = await fetch(`${origin()}${route}`, {
+        headers: { "content-security-policy": "script-src 'nonce-chosenbytheclient'" },
+      });
+      expect(page.status).toBe(200);
+      const nonce = nonceOf(
+        directivesOf(page.headers.get("content-security-policy")).get("script-src"),
+      );
+      expect(nonce).toBeDefined();
+      const scripts = (await page.text()).match(/<script\b[^>]*>/g) ?? [];
+      const inline = scripts.filter((tag) => !/\ssrc=/.test(tag));
+      expect(inline.length, `inline scripts on ${route}`).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(` nonce="${String(nonce)}"`);
     }
+  });
+
+  it("lets the page connect to the host it was requested from, and no other", async () => {
+    const page = await fetch(`${origin()}/`);
+    const host = `127.0.0.1:${dashboard.port}`;
+    expect(directivesOf(page.headers.get("content-security-policy")).get("connect-src")).toEqual([
+      "'self'",
+      `ws://${host}`,
+      `wss://${host}`,
+    ]);
+    const named = await getWithHost(dashboard.port, "Dash.Example.com:8080");
+    expect(directivesOf(named.csp).get("connect-src")).toEqual([
+      "'self'",
+      "ws://dash.example.com:8080",
+      "wss://dash.example.com:8080",
+    ]);
+    // A Host header that would add sources or directives is left out.
+    const hostile = await getWithHost(dashboard.port, "evil.example;script-src * 'unsafe-inline'");
+    const directives = directivesOf(hostile.csp);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    expect(directives.get("script-src")).not.toContain("'unsafe-inline'");
+    expect(hostile.csp).not.toContain("evil.example");
+  });
+});
+
+describe("security headers", () => {
+  it("gives /graphql the same hardening without a CSP", async () => {
+    const { response } = await post("{ __typename }");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect(response.headers.get("content-security-policy")).toBeNull();
   });
 });
 
@@ -237,7 +326,7 @@ describe("request ids", () => {
     expect(bad.response.headers.get("x-request-id")).toMatch(UUID);
     const long = await post("{ __typename }", { headers: { "x-request-id": "x".repeat(129) } });
     expect(long.response.headers.get("x-request-id")).toMatch(UUID);
-    const page = await fetch(`${base()}/healthz`, { headers: { "x-request-id": "probe-1" } });
+    const page = await fetch(`${base()}/nope`, { headers: { "x-request-id": "probe-1" } });
     expect(page.headers.get("x-request-id")).toBe("probe-1");
   });
 

@@ -177,7 +177,7 @@ describe("a post's source and link", () => {
       (edge) => edge.node.id,
     );
     expect(ids).toEqual(["syn-1-1"]);
-    expect(await metricValue(web.port, "tweetream_web_posts_deleted_total")).toBe(1);
+    expect(await metricValue(web.healthPort, "tweetream_web_posts_deleted_total")).toBe(1);
   });
 
   it("refuses tweetDeleted of a topic that does not exist", async () => {

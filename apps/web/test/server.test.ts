@@ -74,19 +74,24 @@ for (const { provider, title, skipReason } of testDatabases()) {
       await deployment.dispose();
     });
 
-    it("is alive and ready once Kafka and the catalogue answer", async () => {
-      const base = `http://127.0.0.1:${web.port}`;
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
-      const ready = await fetch(`${base}/readyz`);
+    it("is alive and ready once Kafka and the catalogue answer, on the internal port only", async () => {
+      const internal = `http://127.0.0.1:${web.healthPort}`;
+      expect((await fetch(`${internal}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${internal}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ ok: true, checks: { kafka: "ok", database: "ok" } });
-      // WEB_DASHBOARD=off: nothing but the API and the health checks.
-      expect((await fetch(`${base}/nope`)).status).toBe(404);
-      expect(await metricValue(web.port, "tweetream_web_subscriptions", { service: "web" })).toBe(
-        0,
-      );
+      // The public port (WEB_DASHBOARD=off: nothing but the API) serves none of them.
+      const base = `http://127.0.0.1:${web.port}`;
+      for (const route of ["/healthz", "/readyz", "/metrics", "/nope"]) {
+        expect((await fetch(`${base}${route}`)).status, route).toBe(404);
+      }
       expect(
-        await metricValue(web.port, "tweetream_process_cpu_seconds_total", { service: "web" }),
+        await metricValue(web.healthPort, "tweetream_web_subscriptions", { service: "web" }),
+      ).toBe(0);
+      expect(
+        await metricValue(web.healthPort, "tweetream_process_cpu_seconds_total", {
+          service: "web",
+        }),
       ).toBeGreaterThan(0);
     });
 

@@ -283,7 +283,8 @@ describe("subscribers are positions in the topic's log", () => {
     }
     await waitFor(
       async () =>
-        ((await metricValue(web.port, "tweetream_web_posts_total", { topic: slug })) ?? 0) >= total
+        ((await metricValue(web.healthPort, "tweetream_web_posts_total", { topic: slug })) ?? 0) >=
+        total
           ? true
           : undefined,
       { what: "every post at the web process", timeoutMs: 60_000 },
@@ -360,7 +361,7 @@ describe("subscribers are positions in the topic's log", () => {
     expect(resumed).toEqual(kept);
     const everything = [...got.map((t) => t?.id), ...resumed];
     expect(new Set(everything).size).toBe(everything.length);
-    expect(await metricValue(web.port, "tweetream_web_subscriber_too_slow_total")).toBe(1);
+    expect(await metricValue(web.healthPort, "tweetream_web_subscriber_too_slow_total")).toBe(1);
     socket.terminate();
     await client.dispose();
   }, 120_000);

@@ -40,26 +40,6 @@ export async function runReadinessChecks(
   return { ok: entries.every(([, v]) => v === "ok"), checks: Object.fromEntries(entries) };
 }
 
-/**
- * What a readiness result may tell the public: each check's "ok" or
- * "failing", never the error text (host names, addresses, driver messages),
- * which belongs in the log.
- */
-export function publicReadiness(result: { ok: boolean; checks: Record<string, string> }): {
-  ok: boolean;
-  checks: Record<string, "ok" | "failing">;
-} {
-  return {
-    ok: result.ok,
-    checks: Object.fromEntries(
-      Object.entries(result.checks).map(([name, value]) => [
-        name,
-        value === "ok" ? "ok" : "failing",
-      ]),
-    ),
-  };
-}
-
 /** Answers `/metrics` in the Prometheus text format. */
 export async function serveMetrics(registry: Registry, response: ServerResponse): Promise<void> {
   try {

@@ -67,6 +67,7 @@ const web = await startWebServer({
     KAFKA_TOPIC_PREFIX: prefix,
     DATABASE_URL: `file:${path.join(dir, "catalogue.db")}`,
     PORT: "0",
+    WEB_HEALTH_PORT: "0",
     ADMIN_TOKEN,
     WEB_DASHBOARD: "off",
     WEB_HISTORY_PER_TOPIC: String(HISTORY),

@@ -2,6 +2,7 @@
 // node:http server itself so the dashboard, its static files, its error pages
 // and the API all get them whichever handler answers (docs/OPERATIONS.md,
 // "Security").
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import helmet from "helmet";
 
@@ -12,24 +13,58 @@ export type HeaderMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
+/** One source of a CSP directive: fixed, or computed by helmet for each response. */
+export type CspSource = string | ((request: IncomingMessage, response: ServerResponse) => string);
+
 /**
- * The dashboard's Content-Security-Policy directives. Scripts may only come
- * from our origin, but inline scripts are allowed: the pages are prerendered
- * at build time and Next.js puts its bootstrap and RSC payload in inline
- * `<script>`s, whose nonces only a per-request render could supply (see
- * docs/OPERATIONS.md, "Security", for why we keep the pages static). Next dev
- * (hot reloading) also needs `eval`. The graphql-ws socket goes to this
- * origin, over ws: or wss: (which 'self' does not cover in every browser).
+ * A Host header that can be named in a CSP source: a DNS name or IPv4 address
+ * with an optional port. Anything else (spaces, `;`, `,`, `*`, quotes) could
+ * change the policy, and CSP host sources have no syntax for IPv6 literals.
  */
-export function dashboardCspDirectives(dev: boolean): Record<string, string[]> {
+const CSP_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[0-9]{1,5})?$/i;
+const MAX_HOST_LENGTH = 260;
+
+/**
+ * The `connect-src` sources for a page requested with this Host header: its
+ * own origin, and WebSockets to the same host and port, which 'self' covers
+ * only in browsers that follow CSP Level 3 on this. Both ws: and wss: are
+ * named because behind a TLS-terminating proxy the server cannot tell which
+ * one the page uses without trusting a forwarded header, and both reach only
+ * this host. Without a usable Host header, 'self' alone.
+ */
+export function connectSources(host: string | undefined): string {
+  if (host === undefined || host.length > MAX_HOST_LENGTH || !CSP_HOST.test(host)) {
+    return "'self'";
+  }
+  const name = host.toLowerCase();
+  return `'self' ws://${name} wss://${name}`;
+}
+
+/**
+ * The dashboard's Content-Security-Policy directives. Scripts need this
+ * response's nonce: Next.js stamps it on every `<script>` it renders (its
+ * bootstrap, the RSC payload, the chunks), and 'strict-dynamic' lets those
+ * load the rest of the chunks; 'self' only matters to browsers older than
+ * CSP Level 3, which ignore 'strict-dynamic'. No 'unsafe-inline' for scripts,
+ * so the pages are rendered per request (`app/layout.tsx`). Next dev (hot
+ * reloading) also needs `eval`.
+ */
+export function dashboardCspDirectives(dev: boolean): Record<string, CspSource[]> {
   return {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-inline'", ...(dev ? ["'unsafe-eval'"] : [])],
-    // React and Recharts set `style` attributes.
+    "script-src": [
+      "'self'",
+      () => `'nonce-${randomBytes(16).toString("base64")}'`,
+      "'strict-dynamic'",
+      ...(dev ? ["'unsafe-eval'"] : []),
+    ],
+    // Styles keep 'unsafe-inline': React and Recharts set `style` attributes,
+    // which only 'unsafe-inline' allows (a nonce here would switch it off).
+    // CSS cannot run script, and img-src and font-src keep its loads here.
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
-    "connect-src": ["'self'", "ws:", "wss:"],
+    "connect-src": [(request) => connectSources(request.headers.host)],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
@@ -44,18 +79,33 @@ const common = {
   strictTransportSecurity: false,
 } as const;
 
-/** Headers for dashboard pages and assets: helmet's defaults plus the CSP above. */
+/**
+ * Headers for dashboard pages and assets: helmet's defaults plus the CSP
+ * above, with a fresh nonce for every response. The request then carries the
+ * same policy in its own `Content-Security-Policy` header, which is where
+ * Next.js reads the nonce while rendering (`getScriptNonceFromHeaders` in
+ * next/dist/server/app-render); whatever the client sent there is replaced.
+ */
 export function dashboardHeaders(dev: boolean): HeaderMiddleware {
-  return helmet({
+  const headers = helmet({
     ...common,
     referrerPolicy: { policy: "same-origin" },
     contentSecurityPolicy: { useDefaults: false, directives: dashboardCspDirectives(dev) },
   });
+  return (request, response, next) => {
+    headers(request, response, (error) => {
+      const policy = response.getHeader("content-security-policy");
+      if (typeof policy === "string") request.headers["content-security-policy"] = policy;
+      else delete request.headers["content-security-policy"];
+      delete request.headers["content-security-policy-report-only"];
+      next(error);
+    });
+  };
 }
 
 /**
- * Headers for /graphql, /healthz, /readyz and /metrics: helmet's defaults
- * without a CSP. These answer JSON or text, which `nosniff` keeps browsers from
+ * Headers for /graphql: helmet's defaults
+ * without a CSP. It answers JSON, which `nosniff` keeps browsers from
  * running; the one HTML page, Apollo's landing page at GET /graphql, loads
  * Apollo's Sandbox from Apollo's CDN, which a CSP would block.
  */

@@ -11,6 +11,8 @@ export interface GatewayContext {
   logger: Logger;
   /** Counts one mutation against the caller's address; throws RATE_LIMITED over the limit. */
   consumeMutation: () => Promise<void>;
+  /** Counts one query or subscription against the caller's address; throws RATE_LIMITED over the limit. */
+  consumeOperation: () => Promise<void>;
   /** A WebSocket operation's socket, for the frames the gateway writes itself (ws-frames.ts). */
   socket?: OperationSocket;
 }

@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { OperationTypeNode } from "graphql";
 import type { Logger } from "@tweetream/shared";
 import { AdminAuth, requireValidCredentials } from "./admin-auth.ts";
 import { clientAddress } from "./client-address.ts";
@@ -14,7 +15,8 @@ import { formatGatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import { createGraphQLHttpHandler } from "./http-handler.ts";
 import { createQueryProtection, type GraphQLLimits } from "./limits.ts";
-import { AuthFailureLimit, MutationRateLimit } from "./rate-limits.ts";
+import { costError } from "./query-cost.ts";
+import { AuthFailureLimit, OperationRateLimit } from "./rate-limits.ts";
 import { createGatewaySchema } from "./schema.ts";
 import type { SharedExecutionStats } from "./shared-execution.ts";
 import { createGraphQLWsServer } from "./ws-server.ts";
@@ -73,6 +75,32 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         },
       }),
   };
+  // The cost of the operation with its variables, and the caller's query budget
+  // (mutations have their own, counted by their resolvers), before it runs.
+  const operationLimits: ApolloServerPlugin<GatewayContext> = {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: async ({
+          document,
+          operationName,
+          request,
+          operation,
+          contextValue,
+        }) => {
+          const tooCostly = costError({
+            schema,
+            document,
+            operationName,
+            variables: request.variables,
+            topicCount: services.live.slugs.size,
+            maxCost: limits.maxCost,
+          });
+          if (tooCostly) throw tooCostly;
+          if (operation?.operation !== OperationTypeNode.MUTATION)
+            await contextValue.consumeOperation();
+        },
+      }),
+  };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     ...protection.apollo,
@@ -82,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         stopGracePeriodMillis: options.drainTimeoutMs,
       }),
       ...protection.apollo.plugins,
+      operationLimits,
       errorLogging,
     ],
     nodeEnv: production ? "production" : "development",
@@ -110,7 +139,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const mutationRateLimit = new MutationRateLimit(limits.mutationsPerMinute);
+  const mutationRateLimit = new OperationRateLimit(limits.mutationsPerMinute, "mutations");
+  const operationRateLimit = new OperationRateLimit(
+    limits.operationsPerMinute,
+    "queries and subscriptions",
+  );
   const authFailureLimit = new AuthFailureLimit(limits.authFailures);
   const cors = createGraphQLCors(options.corsOrigins);
   const serveGraphQL = createGraphQLHttpHandler({
@@ -131,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         admin,
         logger: log,
         consumeMutation: () => mutationRateLimit.consume(address),
+        consumeOperation: () => operationRateLimit.consume(address),
       };
     },
   });
@@ -140,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     auth,
     limits,
     mutationRateLimit,
+    operationRateLimit,
     authFailureLimit,
     protection,
     introspection: options.introspection,

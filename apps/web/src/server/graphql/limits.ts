@@ -2,6 +2,7 @@
 // plugin form for HTTP, and its validation rules for graphql-ws, which Apollo
 // never sees. The token limit is graphql-js's own parser option on both
 // (armor's token plugin throws from a hook, which Apollo answers with a 500).
+// The cost limit is ours (query-cost.ts): armor's ignores list sizes.
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { ValidationRule } from "graphql";
@@ -26,6 +27,8 @@ export interface GraphQLLimits {
   connectionInitWaitTimeoutMs: number;
   /** Mutations one client address may run per minute, HTTP and WebSocket together. */
   mutationsPerMinute: number;
+  /** Queries and subscriptions one client address may start per minute, HTTP and WebSocket together. */
+  operationsPerMinute: number;
   /** Failed admin authentications one client address may make in 10 minutes, HTTP and WebSocket together. */
   authFailures: number;
 }
@@ -51,7 +54,8 @@ export function createQueryProtection(
 ): QueryProtection {
   const { plugins, validationRules, allowBatchedHttpRequests } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
-    costLimit: { maxCost: limits.maxCost },
+    // Our own cost, which counts list sizes (query-cost.ts).
+    costLimit: { enabled: false },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: limits.maxDirectives },
     maxTokens: { enabled: false },

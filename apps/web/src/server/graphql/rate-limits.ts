@@ -1,6 +1,7 @@
 // Per client address, over HTTP and WebSocket alike (one budget each):
 // mutations change Kafka topics and the catalogue, so each address may run only
-// so many per minute; and an address that keeps sending a wrong admin token is
+// so many per minute; queries and subscriptions cost memory and CPU, so each
+// address may start only so many per minute; and an address that keeps sending a wrong admin token is
 // refused for a while, so the token cannot be guessed at speed.
 // rate-limiter-flexible keeps the counters in memory: per process, which is
 // what a limit meant to shield this process needs.
@@ -8,16 +9,23 @@ import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
-/** Counts mutations per key (client address) in a fixed one-minute window. */
-export class MutationRateLimit {
+/**
+ * Counts operations of one kind per key (client address) in a fixed one-minute
+ * window: mutations (GRAPHQL_MUTATION_RATE_LIMIT, default 60), and queries and
+ * subscriptions (GRAPHQL_OPERATION_RATE_LIMIT, default 600).
+ */
+export class OperationRateLimit {
   readonly #limiter: RateLimiterMemory;
 
-  /** `perMinute`: mutations each key may run per minute (GRAPHQL_MUTATION_RATE_LIMIT, default 60). */
-  constructor(readonly perMinute: number) {
+  /** `what`: the operations counted, for the message ("mutations"). */
+  constructor(
+    readonly perMinute: number,
+    readonly what: string,
+  ) {
     this.#limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
   }
 
-  /** Counts one mutation for `key`; throws RATE_LIMITED (HTTP 429, Retry-After) over the limit. */
+  /** Counts one operation for `key`; throws RATE_LIMITED (HTTP 429, Retry-After) over the limit. */
   async consume(key: string): Promise<void> {
     try {
       await this.#limiter.consume(key);
@@ -25,7 +33,7 @@ export class MutationRateLimit {
       if (!(error instanceof RateLimiterRes)) throw error;
       const retryAfterSeconds = secondsUntil(error.msBeforeNext);
       throw rateLimited(
-        `too many mutations from this address (at most ${this.perMinute} a minute); retry in ${retryAfterSeconds} s`,
+        `too many ${this.what} from this address (at most ${this.perMinute} a minute); retry in ${retryAfterSeconds} s`,
         retryAfterSeconds,
       );
     }

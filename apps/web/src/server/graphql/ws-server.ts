@@ -5,8 +5,10 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
+  getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -28,7 +30,8 @@ import type { GatewayContext } from "./context.ts";
 import { formatGatewayError, gatewayError, logGatewayError } from "./errors.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import type { GraphQLLimits, QueryProtection } from "./limits.ts";
-import type { AuthFailureLimit, MutationRateLimit } from "./rate-limits.ts";
+import { costError } from "./query-cost.ts";
+import type { AuthFailureLimit, OperationRateLimit } from "./rate-limits.ts";
 import { sharedSubscribe, type SharedExecutionStats } from "./shared-execution.ts";
 
 /**
@@ -44,7 +47,9 @@ export interface GraphQLWsServerOptions {
   auth: AdminAuth;
   limits: GraphQLLimits;
   /** The mutation budget per client address, shared with HTTP. */
-  mutationRateLimit: MutationRateLimit;
+  mutationRateLimit: OperationRateLimit;
+  /** The query and subscription budget per client address, shared with HTTP. */
+  operationRateLimit: OperationRateLimit;
   authFailureLimit: AuthFailureLimit;
   protection: QueryProtection;
   introspection: boolean;
@@ -158,7 +163,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
         ctx.extra.admin = credentials.kind === "admin";
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this operation, hence ">".
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
@@ -180,7 +185,26 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           if (errors.length > 0) return errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED"));
           documents.set(payload.query, document);
         }
+        const tooCostly = costError({
+          schema,
+          document,
+          operationName: payload.operationName,
+          variables: payload.variables,
+          topicCount: services.live.slugs.size,
+          maxCost: limits.maxCost,
+        });
+        if (tooCostly) return [tooCostly];
         const address = clientAddress(ctx.extra.request, limits.clientIp);
+        if (
+          getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.MUTATION
+        ) {
+          try {
+            await options.operationRateLimit.consume(address);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
+        }
         const log = operationLogger(ctx.extra.request, id);
         log.debug({ operationName: payload.operationName }, "WebSocket operation started");
         const tcp = tcpSockets.get(ctx.extra.socket);
@@ -189,6 +213,8 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           admin: ctx.extra.admin === true,
           logger: log,
           consumeMutation: () => options.mutationRateLimit.consume(address),
+          // Counted in onSubscribe above, before the operation starts.
+          consumeOperation: () => Promise.resolve(),
           ...(tcp && {
             socket: {
               ws: ctx.extra.socket,

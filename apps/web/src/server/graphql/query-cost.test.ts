@@ -1,0 +1,77 @@
+import { parse } from "graphql";
+import { describe, expect, it } from "vitest";
+import {
+  RECENT_TWEETS,
+  TOPIC_STATS,
+  TOPICS,
+  TWEET_ADDED,
+} from "../../client/graphql-operations.ts";
+import { webEnvSchema } from "../../env.ts";
+import { costError, queryCost } from "./query-cost.ts";
+import { createGatewaySchema } from "./schema.ts";
+
+const schema = createGatewaySchema();
+const cost = (query: string, variables: Record<string, unknown> = {}, topicCount = 0) =>
+  queryCost({ schema, document: parse(query), variables, topicCount });
+const DEFAULT_MAX_COST = webEnvSchema.parse({}).GRAPHQL_MAX_COST;
+
+describe("queryCost", () => {
+  it("prices a list field as its selection times its size", () => {
+    // tweets 1 + 100 × (edges 1 + cursor 1 + node (1 + 3 fields)).
+    expect(
+      cost(`{ tweets(topic: "t", first: 100) { edges { cursor node { id text label } } } }`),
+    ).toBe(601);
+    // `first` defaults to 20; a variable is priced by its value.
+    expect(cost(`{ tweets(topic: "t") { edges { node { id } } } }`)).toBe(1 + 20 * 3);
+    expect(
+      cost(`query ($n: Int) { tweets(topic: "t", first: $n) { edges { node { id } } } }`, {
+        n: 7,
+      }),
+    ).toBe(1 + 7 * 3);
+    // One bucket per minute of the window (default 60), on both operation types.
+    expect(cost(`{ topicStats(topic: "t", window: 1440) { buckets { total } } }`)).toBe(
+      1 + 1440 * 2,
+    );
+    expect(cost(`subscription { topicStats(topic: "t") { buckets { total } } }`)).toBe(1 + 60 * 2);
+    // `topics` returns every topic.
+    expect(cost(`{ topics { slug name } }`, {}, 250)).toBe(1 + 250 * 2);
+  });
+
+  it("lets every dashboard operation through, and refuses 15 large pages", () => {
+    const dashboard = {
+      topics: queryCost({ schema, document: TOPICS, topicCount: 1000 }),
+      recent: queryCost({
+        schema,
+        document: RECENT_TWEETS,
+        variables: { topic: "t", first: 50 },
+        topicCount: 0,
+      }),
+      live: queryCost({ schema, document: TWEET_ADDED, variables: { topic: "t" }, topicCount: 0 }),
+      stats: queryCost({
+        schema,
+        document: TOPIC_STATS,
+        variables: { topic: "t", window: 30 },
+        topicCount: 0,
+      }),
+    };
+    for (const [name, value] of Object.entries(dashboard)) {
+      expect(value, name).toBeLessThanOrEqual(DEFAULT_MAX_COST);
+    }
+    const page = `tweets(topic: "t", first: 100) { edges { cursor node { id text label score createdAt ingestedAt source url author { id username } } } }`;
+    const flood = `{ ${Array.from({ length: 15 }, (_, i) => `a${String(i)}: ${page}`).join(" ")} }`;
+    const error = costError({
+      schema,
+      document: parse(flood),
+      topicCount: 0,
+      maxCost: DEFAULT_MAX_COST,
+    });
+    expect(error?.extensions).toMatchObject({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      cost: 15 * (1 + 100 * 14),
+      maxCost: 20_000,
+    });
+    expect(
+      costError({ schema, document: parse(`{ ${page} }`), topicCount: 0, maxCost: 20_000 }),
+    ).toBeUndefined();
+  });
+});
