@@ -3,6 +3,30 @@ import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
+/**
+ * The import rules every TypeScript file follows, plus `extra` for a folder:
+ * apps reach Kafka only through @tweetream/shared (so the client can be
+ * swapped), and packages only through their public surface.
+ */
+function restrictedImports(...extra) {
+  return [
+    "error",
+    {
+      paths: [{ name: "kafkajs", message: "Use the Kafka module of @tweetream/shared." }],
+      patterns: [
+        { group: ["@tweetream/*/src/*"], message: "Import a package's public surface." },
+        ...extra,
+      ],
+    },
+  ];
+}
+
+/** An app's shipped code never imports another app. */
+const APPS_APART = {
+  group: ["@tweetream/web", "@tweetream/streamer", "@tweetream/classifier", "**/apps/*/src/**"],
+  message: "Apps do not import each other: share code through packages/.",
+};
+
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/generated/**", "**/.next/**", "**/dist/**", ".cache/**"] },
   js.configs.recommended,
@@ -16,21 +40,29 @@ export default tseslint.config(
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
       // Configuration is read in exactly one place per app (src/env.ts) so every
-      // variable is validated and documented (STYLE.md).
+      // variable is validated and documented (README.md, "Configuration").
       "no-restricted-properties": [
         "error",
         { object: "process", property: "env", message: "Read configuration through env.ts." },
       ],
-      // Apps reach Kafka only through @tweetream/shared so the client can be swapped.
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [{ name: "kafkajs", message: "Use the Kafka module of @tweetream/shared." }],
-          patterns: [
-            { group: ["@tweetream/*/src/*"], message: "Import a package's public surface." },
-          ],
-        },
-      ],
+      "no-restricted-imports": restrictedImports(),
+    },
+  },
+  {
+    // An app's shipped code never imports another app.
+    files: ["apps/web/src/**", "apps/web/app/**", "apps/streamer/src/**", "apps/classifier/src/**"],
+    rules: { "no-restricted-imports": restrictedImports(APPS_APART) },
+  },
+  {
+    // The dashboard runs in the browser: it never imports the server's code.
+    files: ["apps/web/src/client/**", "apps/web/app/**"],
+    rules: {
+      "no-restricted-imports": restrictedImports(APPS_APART, {
+        // Relative imports of src/server.ts or src/server/ (not next/server).
+        regex: "^\\.{1,2}/(.*/)?server(\\.ts|/.*)?$",
+        message:
+          "The dashboard (apps/web/src/client, apps/web/app) runs in the browser: it may not import apps/web/src/server.",
+      }),
     },
   },
   {

@@ -12,14 +12,8 @@ import {
   type KafkaClient,
 } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
-import {
-  clusterStatus,
-  ensureCluster,
-  killNode,
-  startNode,
-  stopCluster,
-  type ClusterInfo,
-} from "./kafka/kafka.mjs";
+import { clusterStatus, ensureCluster, stopCluster, type ClusterInfo } from "./kafka/cluster.ts";
+import { killNode, startNode } from "./kafka/node-control.ts";
 import { startOwnCluster, type OwnCluster } from "./kafka/own-cluster.ts";
 
 const nodeCount = 3;

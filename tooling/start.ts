@@ -10,7 +10,7 @@ import { ConfigError } from "@tweetream/shared";
 import { loadStreamerEnv } from "@tweetream/streamer";
 import { loadWebEnv } from "@tweetream/web";
 import { prettyFactory } from "pino-pretty";
-import { ensureBroker, stopBroker } from "./kafka/kafka.mjs";
+import { ensureBroker, stopBroker } from "./kafka/broker.ts";
 import { ServiceProcess } from "./launcher/service-process.ts";
 import { localUrl, SERVICE_NAMES } from "./launcher/services.ts";
 import { Supervisor } from "./launcher/supervisor.ts";
@@ -27,16 +27,24 @@ function validate(): string {
   return localUrl(web.HOST, web.PORT, "/");
 }
 
-// On a terminal, the services' JSON log lines are shown readably.
-const pretty = process.stdout.isTTY
-  ? prettyFactory({
-      colorize: true,
-      ignore: "pid,hostname,service,name",
-      translateTime: "HH:MM:ss.l",
-    })
-  : undefined;
+const LOG_FORMATS = ["pretty", "json"] as const;
 
-function printer(name: string) {
+/**
+ * How the services' JSON log lines are printed: LOG_FORMAT=pretty (readable
+ * lines), json (as written, for a log shipper), or unset: pretty on a
+ * terminal, json otherwise.
+ */
+function logFormat(): (typeof LOG_FORMATS)[number] {
+  const value = process.env.LOG_FORMAT;
+  if (value === undefined || value === "") return process.stdout.isTTY ? "pretty" : "json";
+  const format = LOG_FORMATS.find((known) => known === value);
+  if (format) return format;
+  throw new ConfigError([
+    `LOG_FORMAT: expected pretty or json, got "${value}" (unset: pretty on a terminal, json otherwise)`,
+  ]);
+}
+
+function printer(name: string, pretty: ((line: string) => string) | undefined) {
   return (line: string, stream: "stdout" | "stderr") => {
     const text = pretty && line.startsWith("{") ? pretty(line).trimEnd() : line;
     (stream === "stdout" ? process.stdout : process.stderr).write(`[${name}] ${text}\n`);
@@ -45,8 +53,17 @@ function printer(name: string) {
 
 async function main(): Promise<number> {
   let dashboard: string;
+  let pretty: ((line: string) => string) | undefined;
   try {
     dashboard = validate();
+    pretty =
+      logFormat() === "pretty"
+        ? prettyFactory({
+            colorize: process.stdout.isTTY,
+            ignore: "pid,hostname,service,name",
+            translateTime: "HH:MM:ss.l",
+          })
+        : undefined;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -85,7 +102,8 @@ async function main(): Promise<number> {
   // supervisor, which then stops the services in order.
   const supervisor = new Supervisor({
     services: SERVICE_NAMES.map(
-      (name) => new ServiceProcess(name, { env, detached: true, output: { lines: printer(name) } }),
+      (name) =>
+        new ServiceProcess(name, { env, detached: true, output: { lines: printer(name, pretty) } }),
     ),
     say,
     onGiveUp: (service) => {

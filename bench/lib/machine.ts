@@ -1,7 +1,7 @@
 // The machine and the code a run measured.
 import { execFileSync } from "node:child_process";
 import os from "node:os";
-import { kafkaVersion } from "../../tooling/kafka/kafka.mjs";
+import { kafkaVersion } from "../../tooling/kafka/jars.ts";
 import { repoRoot } from "./paths.ts";
 
 /** CPU, memory, OS, Node and Kafka versions. */

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBroker, stopBroker } from "../../tooling/kafka/kafka.mjs";
+import { ensureBroker, stopBroker } from "../../tooling/kafka/broker.ts";
 import { deleteKafkaPrefixes } from "./kafka-cleanup.ts";
 import { stopAllTracked } from "./processes.ts";
 import type { RunContext } from "./system.ts";

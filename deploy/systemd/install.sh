@@ -49,14 +49,14 @@ die() {
   exit 1
 }
 
-# The single-node settings tooling/kafka/kafka.mjs (serverProperties) gives its
+# The single-node settings tooling/kafka (serverProperties in kraft-node.ts) gives its
 # local broker, with the data under /var/lib/tweetream/kafka. Keep them in step;
-# deploy/test/systemd.test.ts checks that every key kafka.mjs sets is here.
+# deploy/test/systemd.test.ts checks that every key tooling/kafka sets is here.
 kafka_config() {
   cat <<EOF
 # Tweetream's single-node Kafka broker (tweetream-kafka.service). Written by
 # deploy/systemd/install.sh when absent, with the settings of the local broker
-# of tooling/kafka/kafka.mjs; your edits are kept. After editing:
+# of tooling/kafka; your edits are kept. After editing:
 #   sudo systemctl restart tweetream-kafka
 # The unit waits for the PLAINTEXT listener on 127.0.0.1:9092.
 process.roles=broker,controller
@@ -301,8 +301,8 @@ previous_libs=$(readlink "$KAFKA_HOME/libs" || true)
 if [[ -d $KAFKA_HOME/$kafka_version/libs ]]; then
   note "Kafka $kafka_version is installed"
 else
-  # kafka.mjs fetches with Maven into $TWEETREAM_CACHE_DIR/kafka-<version>/libs.
-  TWEETREAM_CACHE_DIR=$BUILD_CACHE "$node_bin" "$release/tooling/kafka/kafka.mjs" fetch
+  # tooling/kafka fetches with Maven into $TWEETREAM_CACHE_DIR/kafka-<version>/libs.
+  TWEETREAM_CACHE_DIR=$BUILD_CACHE "$node_bin" "$release/tooling/kafka/cli.ts" fetch
   rm -rf "$KAFKA_HOME/$kafka_version.partial"
   install -d -m 0755 "$KAFKA_HOME/$kafka_version.partial"
   cp -R "$BUILD_CACHE/kafka-$kafka_version/libs" "$KAFKA_HOME/$kafka_version.partial/libs"

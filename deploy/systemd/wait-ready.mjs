@@ -11,7 +11,7 @@
 //   http://host:port/path   ready when a GET answers 2xx (e.g. /readyz)
 //   tcp://host:port         ready when the port accepts a TCP connection
 //   kafka://host:port       ready when a Kafka broker answers an ApiVersions
-//                           request without error (what tooling/kafka/kafka.mjs checks)
+//                           request without error (what tooling/kafka/protocol.ts checks)
 //
 // Exit 0 when ready, 1 on timeout, 2 on bad arguments. Progress goes to stderr
 // (the journal, under the unit's name).
@@ -21,7 +21,7 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { apiVersionsRequest } from "../../tooling/kafka/kafka.mjs";
+import { apiVersionsRequest } from "../../tooling/kafka/protocol.ts";
 
 const POLL_INTERVAL_MS = 500;
 const ATTEMPT_TIMEOUT_MS = 2000;

@@ -19,8 +19,3 @@ const schemaKeys: Record<AppName, ReadonlySet<string>> = {
 export function unknownVariables(app: AppName, names: Iterable<string>): string[] {
   return [...names].filter((name) => !schemaKeys[app].has(name) && !RUNTIME_VARIABLES.has(name));
 }
-
-/** Whether `name` is a variable the app reads. */
-export function readsVariable(app: AppName, name: string): boolean {
-  return schemaKeys[app].has(name);
-}

@@ -386,7 +386,10 @@ describe("the app units", () => {
 });
 
 describe("the Kafka unit", () => {
-  const kafkaTool = readRepoFile("tooling/kafka/kafka.mjs");
+  // The single broker (broker.ts) and how any node is configured and run (kraft-node.ts).
+  const kafkaTool = ["tooling/kafka/broker.ts", "tooling/kafka/kraft-node.ts"]
+    .map(readRepoFile)
+    .join("\n");
   const properties = new Map(
     spawnSync("bash", [path.join(repoRoot, DIR, "install.sh"), "--print-kafka-config"], {
       encoding: "utf8",
@@ -399,7 +402,7 @@ describe("the Kafka unit", () => {
       }),
   );
 
-  it("runs one KRaft broker+controller JVM with kafka.mjs's main classes and jars", () => {
+  it("runs one KRaft broker+controller JVM with tooling/kafka's main classes and jars", () => {
     const start = one(KAFKA_UNIT, "Service", "ExecStart");
     expect(start).toMatch(
       new RegExp(
@@ -412,7 +415,7 @@ describe("the Kafka unit", () => {
     );
     expect(format).toContain("--cluster-id ${KAFKA_CLUSTER_ID}");
     expect(format).toContain("--config /etc/tweetream/kafka/server.properties");
-    // Formatted as kafka.mjs formats its single broker: a one-node dynamic quorum.
+    // Formatted as tooling/kafka formats its single broker: a one-node dynamic quorum.
     expect(format).toMatch(/ --standalone\b/);
     expect(format).toMatch(/ --ignore-formatted\b/);
     expect(kafkaTool).toContain('"kafka.tools.StorageTool"');
@@ -429,9 +432,11 @@ describe("the Kafka unit", () => {
     expect(all(KAFKA_UNIT, "Service", "MemoryDenyWriteExecute")).toEqual([]);
   });
 
-  it("gets every setting kafka.mjs gives its single broker, its data in its state directory", () => {
-    // The keys of serverProperties() and replicationSettings() in kafka.mjs.
-    const body = /function serverProperties[\s\S]*?\nfunction prepareNode/.exec(kafkaTool)?.[0];
+  it("gets every setting tooling/kafka gives its single broker, its data in its state directory", () => {
+    // The keys of serverProperties() and replicationSettings() in kraft-node.ts.
+    const body = /function serverProperties[\s\S]*?\n(?:export )?function prepareNode/.exec(
+      kafkaTool,
+    )?.[0];
     const keys = [...(body ?? "").matchAll(/^\s+"?([a-z]+(?:\.[a-z]+)+|listeners)"?: /gm)].map(
       (match) => match[1],
     );

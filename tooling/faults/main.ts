@@ -4,7 +4,7 @@
 // and prints one line per scenario; exits 1 if any lost or repeated a post, or
 // did not recover.
 import { parseArgs } from "node:util";
-import { ensureCluster, stopCluster } from "../kafka/kafka.mjs";
+import { ensureCluster, stopCluster } from "../kafka/cluster.ts";
 import { startOwnCluster } from "../kafka/own-cluster.ts";
 import {
   formatResult,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { topicNames } from "@tweetream/shared";
-import { killNode, pauseNode, resumeNode, startNode, stopNode } from "../kafka/kafka.mjs";
+import { killNode, pauseNode, resumeNode, startNode, stopNode } from "../kafka/node-control.ts";
 import { dataDir } from "./env.ts";
 import { readLedgers } from "./ledger.ts";
 import { Stack, type ServiceProcess } from "./stack.ts";

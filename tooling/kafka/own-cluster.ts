@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureCluster, stopCluster, type ClusterInfo } from "./kafka.mjs";
+import { ensureCluster, stopCluster, type ClusterInfo } from "./cluster.ts";
 
 async function portIsFree(port: number): Promise<boolean> {
   const server = createServer();
@@ -40,7 +40,7 @@ export interface OwnCluster {
 
 /**
  * Starts `nodes` nodes from port `fromPort` (or the next free block). Sets
- * KAFKA_CLUSTER_DIR for this process until `remove`, because kafka.mjs reads it
+ * KAFKA_CLUSTER_DIR for this process until `remove`, because tooling/kafka reads it
  * at call time: its node functions (killNode, stopNode, ...) then act on this
  * cluster.
  */

@@ -3,7 +3,7 @@
 // if needed) and hands its address to tests through `inject("kafkaBrokers")`.
 // A broker started here is stopped when the whole run ends.
 import type { TestProject } from "vitest/node";
-import { ensureBroker, stopBroker } from "../kafka/kafka.mjs";
+import { ensureBroker, stopBroker } from "../kafka/broker.ts";
 
 export default async function setup(project: TestProject) {
   const broker = await ensureBroker();

@@ -51,4 +51,3 @@ export function createClassifierMetrics(registry: Registry) {
     deadLetters: deadLetterCounter(registry),
   };
 }
-export type ClassifierMetrics = ReturnType<typeof createClassifierMetrics>;

@@ -1,3 +1,4 @@
+import { DEFAULT_DATABASE_URL } from "@tweetream/catalogue";
 import { commaList, commonEnv, loadEnv, port } from "@tweetream/shared";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
@@ -46,7 +47,7 @@ export const webEnvSchema = z
     WEB_HEALTH_PORT: port(3003),
     DATABASE_URL: z
       .string()
-      .default("file:./data/catalogue.db")
+      .default(DEFAULT_DATABASE_URL)
       .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
         error: "expected a file: (SQLite) or postgresql:// URL",
       })

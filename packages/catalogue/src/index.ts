@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { DEFAULT_DATABASE_URL, providerOf, type CatalogueProvider } from "./database-url.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
@@ -23,17 +24,9 @@ export { TopicStatus } from "./generated/sqlite/enums.ts";
  */
 export type CatalogueClient = SqliteClient;
 
-export type CatalogueProvider = "sqlite" | "postgresql";
-
-/** The default catalogue location, relative to the working directory. */
-export const DEFAULT_DATABASE_URL = "file:./data/catalogue.db";
+export { DEFAULT_DATABASE_URL, providerOf, type CatalogueProvider };
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** Which database a DATABASE_URL points at. */
-export function providerOf(databaseUrl: string): CatalogueProvider {
-  return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
-}
 
 /**
  * Makes a SQLite `file:` URL absolute (relative to `cwd`) so that the

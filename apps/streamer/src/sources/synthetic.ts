@@ -3,8 +3,6 @@ import { DEFAULT_TICK_MS, Pacer, rateSchema, systemClock, type Clock } from "./p
 import type { Emit, RawPost, Source } from "./source.ts";
 import { SyntheticGenerator } from "./synthetic/generator.ts";
 
-export { generatePosts, SyntheticGenerator, type LabelledPost } from "./synthetic/generator.ts";
-
 /** Options of the synthetic source (defaults: 100 posts/s, half traffic, random seed). */
 export const SyntheticSourceOptions = z.object({
   rate: rateSchema.default(100),

@@ -1,6 +1,4 @@
-export { startGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
-export type { GatewayServices } from "./gateway-services.ts";
-export type { GraphQLLimits } from "./limits.ts";
+export { startGateway, type Gateway } from "./gateway.ts";
 export { LiveTopics } from "./live-topics.ts";
 export { startTopicSync } from "./topic-sync.ts";
 export { trustedProxies } from "./client-address.ts";

@@ -4,7 +4,6 @@ export {
   type HubItem,
   type HubSink,
   type HubSubscription,
-  type TweetHubOptions,
 } from "./tweet-hub.ts";
 export { decodeCursor } from "./cursor.ts";
 export type { LabelCounts, MinuteBucket } from "./minute-stats.ts";
