@@ -1,6 +1,8 @@
-// GraphQL Code Generator: resolver types for the fixed schema. `npm run codegen`
-// rewrites src/server/generated/graphql.ts (committed); `npm run codegen:check`
-// fails when it is out of date with the schema or this file.
+// GraphQL Code Generator: resolver types for the fixed schema, and typed
+// documents for the dashboard's operations. `npm run codegen` rewrites
+// src/server/generated/graphql.ts and src/client/generated/ (committed);
+// `npm run codegen:check` fails when either is out of date with the schema, the
+// client's documents or this file.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const model = "../graphql/model.ts";
@@ -33,6 +35,20 @@ const config: CodegenConfig = {
         inputMaybeValue: "T | null | undefined",
         allowParentTypeOverride: false,
         optionalResolveType: false,
+      },
+    },
+    // The client preset turns each `graphql()` document into a TypedDocumentNode
+    // that Apollo's hooks read their result and variable types from.
+    "src/client/generated/": {
+      preset: "client",
+      documents: ["src/client/**/*.{ts,tsx}", "!src/client/generated/**"],
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        strictScalars: true,
+        // Sent as an ISO string (see the server's DateTime above).
+        scalars: { DateTime: "string" },
+        enumsAsTypes: true,
       },
     },
   },

@@ -3,6 +3,9 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The dashboard highlights with @tweetream/text/browser (TypeScript source),
+  // which reads a limit from @tweetream/shared/limits.
+  transpilePackages: ["@tweetream/text", "@tweetream/shared"],
   // The server listens on 127.0.0.1 by default, which Next dev would treat as
   // a foreign origin and refuse hot reloading to.
   allowedDevOrigins: ["127.0.0.1", "localhost", "[::1]"],

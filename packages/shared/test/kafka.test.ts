@@ -1,4 +1,6 @@
 // Integration tests against a real Apache Kafka broker (see tooling/kafka).
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   coreTopicSpecs,
@@ -54,6 +56,57 @@ async function collectDeadLetters(topic: string): Promise<RawRecord[]> {
 }
 
 describe("Kafka client module", () => {
+  it("keeps order with bounded retries, without kafkajs's warning about idempotence", async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const topic = uniqueName("bounded");
+    const own = createKafkaClient({
+      brokers,
+      clientId: uniqueName("bounded"),
+      logger: pino({ level: "warn" }, capture),
+      topics,
+    });
+    try {
+      await own.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+      const producer = await own.createProducer({ maxRetries: 3 });
+      for (let batch = 0; batch < 5; batch++) {
+        await producer.send(
+          Array.from({ length: 10 }, (_, i) => ({
+            topic,
+            key: `post-${String(batch * 10 + i)}`,
+            value: encodeMessage(PreprocessedPost, {
+              ...samplePost,
+              id: `post-${String(batch * 10 + i)}`,
+            }),
+          })),
+        );
+      }
+      await producer.disconnect();
+      const received: string[] = [];
+      consumers.push(
+        await own.startConsumer<PreprocessedPost>({
+          groupId: uniqueName("bounded-reader"),
+          topics: [topic],
+          fromBeginning: true,
+          decode: jsonDecoder(PreprocessedPost),
+          onBatch: async (records) => {
+            received.push(...records.map((r) => r.value.id));
+          },
+        }),
+      );
+      await waitFor(() => (received.length >= 50 ? true : undefined), { what: "50 posts" });
+      expect(received).toEqual(Array.from({ length: 50 }, (_, i) => `post-${String(i)}`));
+      expect(lines.join("")).not.toContain("Limiting retries");
+    } finally {
+      await own.close();
+    }
+  });
+
   it("creates topics once, with the requested partitions", async () => {
     const topic = uniqueName("topic");
     const spec = { topic, partitions: 4, replicationFactor: 1 };

@@ -1,52 +1,16 @@
-// Every GraphQL operation the dashboard sends, with hand-written result types
-// matching apps/web/src/server/schema.graphql.
-import type { TypedDocumentNode } from "@apollo/client";
-import { gql } from "@apollo/client";
+// Every GraphQL operation the dashboard sends. GraphQL Code Generator reads the
+// `graphql()` documents below and types them from src/server/schema.graphql
+// (generated/, see codegen.ts), so a document and its result type cannot drift.
+import { graphql } from "./generated/index.ts";
+import type { TopicFieldsFragment, TweetFieldsFragment } from "./generated/graphql.ts";
 
-export type Label = "TRAFFIC" | "NON_TRAFFIC" | "NOT_CLASSIFIED";
-export type TopicStatus = "PENDING" | "ACTIVE" | "DELETING";
-export type PostSource = "SYNTHETIC" | "FILE" | "X" | "BLUESKY" | "MASTODON";
+export type { Label, PostSource } from "./generated/graphql.ts";
+export type Topic = TopicFieldsFragment;
+export type Tweet = TweetFieldsFragment;
 
-export interface Topic {
-  slug: string;
-  name: string;
-  rule: string;
-  description: string;
-  status: TopicStatus;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Tweet {
-  id: string;
-  text: string;
-  source: PostSource;
-  url: string | null;
-  author: { id: string; username: string };
-  createdAt: string;
-  editedAt: string | null;
-  label: Label;
-  score: number;
-  notClassifiedLanguage: string | null;
-  cursor: string;
-}
-
-export interface StatsBucket {
-  minute: string;
-  traffic: number;
-  nonTraffic: number;
-  notClassified: number;
-  total: number;
-}
-
-export interface TopicStats {
-  topic: string;
-  window: number;
-  buckets: StatsBucket[];
-  totals: { traffic: number; nonTraffic: number; notClassified: number; total: number };
-}
-
-const TOPIC_FIELDS = gql`
+// Declared for codegen only: it appends a fragment to every document that
+// spreads it and inlines its fields into that result type (no masking).
+graphql(`
   fragment TopicFields on Topic {
     slug
     name
@@ -56,9 +20,9 @@ const TOPIC_FIELDS = gql`
     createdAt
     updatedAt
   }
-`;
+`);
 
-const TWEET_FIELDS = gql`
+graphql(`
   fragment TweetFields on Tweet {
     id
     text
@@ -75,9 +39,9 @@ const TWEET_FIELDS = gql`
     notClassifiedLanguage
     cursor
   }
-`;
+`);
 
-const STATS_FIELDS = gql`
+graphql(`
   fragment StatsFields on TopicStats {
     topic
     window
@@ -95,40 +59,26 @@ const STATS_FIELDS = gql`
       total
     }
   }
-`;
+`);
 
-export const TOPICS: TypedDocumentNode<{ topics: Topic[] }, Record<string, never>> = gql`
-  ${TOPIC_FIELDS}
+export const TOPICS = graphql(`
   query Topics {
     topics {
       ...TopicFields
     }
   }
-`;
+`);
 
-export const TOPICS_CHANGED: TypedDocumentNode<
-  { topicsChanged: { kind: "CREATED" | "UPDATED" | "DELETED"; slug: string } },
-  Record<string, never>
-> = gql`
+export const TOPICS_CHANGED = graphql(`
   subscription TopicsChanged {
     topicsChanged {
       kind
       slug
     }
   }
-`;
+`);
 
-interface FeedVariables {
-  topic: string;
-  labels?: Label[] | null;
-  sources?: PostSource[] | null;
-}
-
-export const RECENT_TWEETS: TypedDocumentNode<
-  { tweets: { edges: { cursor: string; node: Tweet }[] } },
-  FeedVariables & { first: number }
-> = gql`
-  ${TWEET_FIELDS}
+export const RECENT_TWEETS = graphql(`
   query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {
     tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {
       edges {
@@ -139,24 +89,17 @@ export const RECENT_TWEETS: TypedDocumentNode<
       }
     }
   }
-`;
+`);
 
-export const TWEET_ADDED: TypedDocumentNode<
-  { tweetAdded: Tweet },
-  FeedVariables & { after?: string | null }
-> = gql`
-  ${TWEET_FIELDS}
+export const TWEET_ADDED = graphql(`
   subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {
     tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {
       ...TweetFields
     }
   }
-`;
+`);
 
-export const TWEET_DELETED: TypedDocumentNode<
-  { tweetDeleted: { id: string; topic: string; editedAt: string | null } },
-  { topic: string }
-> = gql`
+export const TWEET_DELETED = graphql(`
   subscription TweetDeleted($topic: ID!) {
     tweetDeleted(topic: $topic) {
       id
@@ -164,24 +107,17 @@ export const TWEET_DELETED: TypedDocumentNode<
       editedAt
     }
   }
-`;
+`);
 
-export const TOPIC_STATS: TypedDocumentNode<
-  { topicStats: TopicStats },
-  { topic: string; window: number }
-> = gql`
-  ${STATS_FIELDS}
+export const TOPIC_STATS = graphql(`
   subscription TopicStatsLive($topic: ID!, $window: Int!) {
     topicStats(topic: $topic, window: $window) {
       ...StatsFields
     }
   }
-`;
+`);
 
-export const VALIDATE_RULE: TypedDocumentNode<
-  { validateRule: { ok: boolean; position: number | null; message: string | null } },
-  { rule: string }
-> = gql`
+export const VALIDATE_RULE = graphql(`
   query ValidateRule($rule: String!) {
     validateRule(rule: $rule) {
       ok
@@ -189,43 +125,28 @@ export const VALIDATE_RULE: TypedDocumentNode<
       message
     }
   }
-`;
+`);
 
-export interface TopicInput {
-  name: string;
-  rule: string;
-  description: string;
-}
-
-export const CREATE_TOPIC: TypedDocumentNode<
-  { createTopic: Topic },
-  { input: TopicInput & { slug: string } }
-> = gql`
-  ${TOPIC_FIELDS}
+export const CREATE_TOPIC = graphql(`
   mutation CreateTopic($input: CreateTopicInput!) {
     createTopic(input: $input) {
       ...TopicFields
     }
   }
-`;
+`);
 
-export const UPDATE_TOPIC: TypedDocumentNode<
-  { updateTopic: Topic },
-  { slug: string; input: TopicInput }
-> = gql`
-  ${TOPIC_FIELDS}
+export const UPDATE_TOPIC = graphql(`
   mutation UpdateTopic($slug: ID!, $input: UpdateTopicInput!) {
     updateTopic(slug: $slug, input: $input) {
       ...TopicFields
     }
   }
-`;
+`);
 
-export const DELETE_TOPIC: TypedDocumentNode<{ deleteTopic: { slug: string } }, { slug: string }> =
-  gql`
-    mutation DeleteTopic($slug: ID!) {
-      deleteTopic(slug: $slug) {
-        slug
-      }
+export const DELETE_TOPIC = graphql(`
+  mutation DeleteTopic($slug: ID!) {
+    deleteTopic(slug: $slug) {
+      slug
     }
-  `;
+  }
+`);

@@ -10,6 +10,7 @@
 // its earlier versions (tweetDeleted with that `editedAt`) takes them out.
 import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { highlightTerms } from "@tweetream/text/browser";
 import { tooSlowCursor } from "./graphql-errors.ts";
 import {
   RECENT_TWEETS,
@@ -19,8 +20,6 @@ import {
   type PostSource,
   type Tweet,
 } from "./graphql-operations.ts";
-import { termsPattern } from "./highlight-text.ts";
-import { ruleTerms } from "./rule-terms.ts";
 import { useTransport } from "./transport-context.tsx";
 import { TweetCard } from "./tweet-card.tsx";
 import { useFrameBatch } from "./use-frame-batch.ts";
@@ -107,7 +106,7 @@ export function LiveFeed({
   const seen = useRef(new SeenIds());
   /** Posts deleted at their source: dropped from the list, and never shown again. */
   const deleted = useRef(new SeenIds());
-  const pattern = useMemo(() => termsPattern(ruleTerms(rule)), [rule]);
+  const terms = useMemo(() => highlightTerms(rule), [rule]);
 
   const history = useQuery(RECENT_TWEETS, {
     variables: { topic, labels, sources, first: HISTORY },
@@ -277,7 +276,7 @@ export function LiveFeed({
       )}
       <ol className="flex flex-col gap-2" aria-label="Posts, newest first" data-testid="feed">
         {items.map((tweet) => (
-          <TweetCard key={versionKey(tweet)} tweet={tweet} pattern={pattern} />
+          <TweetCard key={versionKey(tweet)} tweet={tweet} terms={terms} />
         ))}
       </ol>
     </section>

@@ -1,6 +1,6 @@
 import { memo } from "react";
+import { highlightRuns, type HighlightTerm } from "@tweetream/text/browser";
 import type { Tweet } from "./graphql-operations.ts";
-import { highlightRuns } from "./highlight-text.ts";
 import { LabelBadge } from "./label-badge.tsx";
 import { SourceBadge } from "./source-badge.tsx";
 
@@ -9,10 +9,10 @@ const time = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 /** One classified post; the rule's terms are <mark>ed, the text is never parsed as HTML. */
 export const TweetCard = memo(function TweetCard({
   tweet,
-  pattern,
+  terms,
 }: {
   tweet: Tweet;
-  pattern: RegExp | null;
+  terms: readonly HighlightTerm[];
 }) {
   const created = new Date(tweet.createdAt);
   return (
@@ -52,7 +52,7 @@ export const TweetCard = memo(function TweetCard({
         </span>
       </div>
       <p className="mt-1.5 break-words whitespace-pre-line text-[15px] leading-snug">
-        {highlightRuns(tweet.text, pattern).map((run, index) =>
+        {highlightRuns(tweet.text, terms).map((run, index) =>
           run.highlight ? (
             <mark
               key={index}

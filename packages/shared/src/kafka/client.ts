@@ -155,9 +155,11 @@ export class KafkaClient {
   }
 
   /**
-   * Connects an idempotent producer (acks=all). By default it retries until the
-   * broker acknowledges; `maxRetries` bounds that for sends that may target a
-   * topic deleted meanwhile (the caller then decides, e.g. drops for a deleted topic).
+   * Connects a producer (acks=all, one request in flight). By default it
+   * retries until the broker acknowledges, and is idempotent; `maxRetries`
+   * bounds that for sends that may target a topic deleted meanwhile (the caller
+   * then decides, e.g. drops for a deleted topic), and the producer is then not
+   * idempotent: a retry may write a record twice.
    */
   async createProducer(options: { maxRetries?: number } = {}): Promise<Producer> {
     const producer = await connectProducer(

@@ -9,7 +9,7 @@ import {
 import type { OutgoingRecord } from "./records.ts";
 import { CLIENT_RETRY, METADATA_MAX_AGE_MS, PARTITION_CACHE_MS } from "./settings.ts";
 
-/** An idempotent producer (acks=all): `send` resolves once every record is acknowledged. */
+/** A producer (acks=all, one request in flight): `send` resolves once every record is acknowledged. */
 export interface Producer {
   send(records: readonly OutgoingRecord[]): Promise<void>;
   disconnect(): Promise<void>;
@@ -18,16 +18,21 @@ export interface Producer {
 /** Looks up a topic's partitions (for the partitioner). */
 export type PartitionLookup = (topic: string) => Promise<PartitionMetadata[]>;
 
-/** Connects an idempotent producer; see `KafkaClient.createProducer`. */
+/** Connects a producer; see `KafkaClient.createProducer`. */
 export async function connectProducer(
   kafka: Kafka,
   partitionsOf: PartitionLookup,
   options: { maxRetries?: number },
 ): Promise<Producer> {
+  const bounded = options.maxRetries !== undefined;
   const producer = kafka.producer({
-    idempotent: true,
-    // At least once: an unbounded retry never drops a record (kafkajs warns
-    // about bounded retries on idempotent producers for that reason).
+    // Retrying until acknowledged, the producer is idempotent: a retry never
+    // writes a record twice. kafkajs's idempotence assumes exactly that (and
+    // warns when retries are limited), so a producer with bounded retries is
+    // not idempotent: a retry may then write a record twice, which its readers
+    // drop by key (docs/RELIABILITY.md). One request in flight keeps each
+    // partition's order either way.
+    idempotent: !bounded,
     retry: { ...CLIENT_RETRY, retries: options.maxRetries ?? Number.MAX_SAFE_INTEGER },
     maxInFlightRequests: 1,
     metadataMaxAge: METADATA_MAX_AGE_MS,

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { InvalidMessageError } from "../errors.ts";
 import { SLUG_PATTERN } from "../topics.ts";
+import { MAX_RULE_LENGTH } from "../limits.ts";
 import { decodeMessage } from "./codec.ts";
 
-/** Longest rule X accepts for a filtered-stream rule, and so for a topic. */
-export const MAX_RULE_LENGTH = 1024;
+export { MAX_RULE_LENGTH };
 
 export const topicSlug = z.string().regex(SLUG_PATTERN, {
   error: "a slug is 2-63 lowercase letters, digits or single hyphens, e.g. jakarta-traffic",

@@ -1,4 +1,4 @@
-import { MAX_RULE_LENGTH } from "@tweetream/shared";
+import { MAX_RULE_LENGTH } from "@tweetream/shared/limits";
 import { LANGUAGE_RANGE_PATTERN, canonicalLanguageTag } from "./language-tag.ts";
 import type { RuleNode } from "./rule-node.ts";
 import { RuleSyntaxError } from "./rule-syntax-error.ts";

@@ -22,8 +22,48 @@ export interface Tokens {
   readonly hashtags: string[];
 }
 
+/** One word token and where it is in the text (UTF-16 offsets). */
+export interface WordSpan {
+  /** Lowercased. */
+  readonly word: string;
+  /** Where the word starts and ends; a hashtag's word starts after its `#`. */
+  readonly start: number;
+  readonly end: number;
+  /** True for a hashtag's body. */
+  readonly hashtag: boolean;
+}
+
+// The same alternatives on the original text, case-insensitively, so offsets
+// are the text's own (lowercasing may change a text's length).
+const SPAN_PATTERN = new RegExp(TOKEN_PATTERN.source, "giu");
+
+/**
+ * The word tokens of `text` with their offsets, in order: the words `tokenize`
+ * returns, placed (tokenize.test.ts checks they agree), for highlighting.
+ */
+export function wordSpans(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  SPAN_PATTERN.lastIndex = 0;
+  for (let m = SPAN_PATTERN.exec(text); m !== null; m = SPAN_PATTERN.exec(text)) {
+    const [whole, tag, word] = m;
+    if (word !== undefined) {
+      spans.push({
+        word: word.toLowerCase(),
+        start: m.index,
+        end: m.index + whole.length,
+        hashtag: false,
+      });
+    } else if (tag !== undefined) {
+      const start = m.index + 1;
+      spans.push({ word: tag.toLowerCase(), start, end: start + tag.length, hashtag: true });
+    }
+  }
+  return spans;
+}
+
 /** Splits `text` into lowercase word and hashtag tokens (semantics: the comment in index.ts). */
 export function tokenize(text: string): Tokens {
+  // Not built on wordSpans: this runs for every post, and needs no offsets.
   const lower = text.toLowerCase();
   const words: string[] = [];
   const hashtags: string[] = [];
