@@ -4,24 +4,15 @@
 // is remembered, so `killAll()` in afterAll leaves none behind even when a test
 // fails half-way; each also has an IPC channel, so it stops by itself if the
 // test runner dies.
-import { createServer } from "node:net";
 import { waitFor } from "@tweetream/shared/testing";
 import { ServiceProcess, type Exit } from "../tooling/launcher/service-process.ts";
 import type { ServiceName } from "../tooling/launcher/services.ts";
 
+export { freePort } from "../tooling/launcher/services.ts";
+
 export type { Exit, ServiceProcess };
 
 const started = new Set<ServiceProcess>();
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
 
 /**
  * Starts `app` as a child process with `env` on top of this process's

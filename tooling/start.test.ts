@@ -4,11 +4,11 @@
 // SIGINT to the whole foreground process group.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { metricValue, waitFor } from "@tweetream/shared/testing";
+import { freePort } from "./launcher/services.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(tmpdir(), "tweetream-start-"));
@@ -16,15 +16,6 @@ const dir = mkdtempSync(path.join(tmpdir(), "tweetream-start-"));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -3,11 +3,10 @@
 // starts them, each with its own ports, Kafka topic prefix and catalogue
 // database.
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ServiceProcess } from "../../tooling/launcher/service-process.ts";
-import type { ServiceName } from "../../tooling/launcher/services.ts";
+import { freePort, type ServiceName } from "../../tooling/launcher/services.ts";
 import { BENCH_TOPICS, type BenchTopic } from "./bench-topics.ts";
 import { graphql } from "./graphql-http.ts";
 import { scrape, sumOf, byLabel } from "./prometheus.ts";
@@ -26,20 +25,7 @@ export interface RunContext {
   serviceNodeArgs: string[];
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
-}
+export { freePort };
 
 /** A fresh Kafka topic prefix, registered for clean-up. */
 export function newPrefix(ctx: RunContext, what: string): string {

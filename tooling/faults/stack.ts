@@ -2,27 +2,14 @@
 // one launcher (tooling/launcher) exactly as `npm start` starts them, so a
 // fault can be a real `kill -9`. Each writes its log to `<dir>/<name>.log`.
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { ServiceProcess as Launched, describeExit } from "../launcher/service-process.ts";
+import { freePort } from "../launcher/services.ts";
 import { inheritedEnv } from "./env.ts";
 
 const STOP_TIMEOUT_MS = 30_000;
 
 export type ServiceKind = "web" | "classifier" | "streamer";
-
-/** A free TCP port on 127.0.0.1 (free when asked; the service binds it right after). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /** One service process; `start` again restarts it with the same settings and ports. */
 export class ServiceProcess {

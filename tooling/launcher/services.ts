@@ -4,6 +4,7 @@
 // harness (tooling/faults/stack.ts), the benchmark (bench/lib/system.ts) and
 // the systemd units (deploy/systemd, checked against this table by
 // deploy/test/systemd.test.ts) all follow it.
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -66,4 +67,17 @@ export function healthUrl(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   return localUrl(env[spec.healthHostVar] ?? "127.0.0.1", healthPort(spec, env), "");
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a service to bind right after). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
 }
