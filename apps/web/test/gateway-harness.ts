@@ -11,12 +11,9 @@ import { inject } from "vitest";
 import WebSocket from "ws";
 import type { CatalogueProvider } from "@tweetream/catalogue";
 import { freshDatabase } from "@tweetream/catalogue/testing";
-import { loadClassifierEnv, startClassifier } from "@tweetream/classifier";
 import { createLogger } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
-import { loadStreamerEnv, ManualSource, startStreamer } from "@tweetream/streamer";
 
-export { ManualSource };
 import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
 
 export const ADMIN_TOKEN = "gateway-test-admin-token-0123456789";
@@ -213,30 +210,4 @@ export async function closeCodeOf(
 /** True while `/healthz` answers 200. */
 export async function healthy(server: WebServer): Promise<boolean> {
   return (await fetch(`http://127.0.0.1:${server.healthPort}/healthz`)).status === 200;
-}
-
-/** Runs a classifier and a streamer fed by `source` for `deployment`; returns their stop. */
-export async function startPipeline(
-  deployment: Deployment,
-  source: ManualSource,
-): Promise<() => Promise<void>> {
-  const common = {
-    NODE_ENV: "test" as const,
-    KAFKA_BROKERS: inject("kafkaBrokers"),
-    KAFKA_TOPIC_PREFIX: deployment.prefix,
-    LOG_LEVEL: "warn",
-  };
-  const classifier = await startClassifier({
-    env: loadClassifierEnv({ ...common, CLASSIFIER_HEALTH_PORT: "0" }),
-    logger,
-  });
-  const streamer = await startStreamer({
-    env: loadStreamerEnv({ ...common, STREAMER_HEALTH_PORT: "0" }),
-    logger,
-    source,
-  });
-  return async () => {
-    await streamer.stop();
-    await classifier.stop();
-  };
 }

@@ -3,7 +3,7 @@
 // is set): migration and readiness, the topic lifecycle over GraphQL with
 // topicsChanged, and reconcile at start by a second process sharing the
 // catalogue. Posts through the pipeline never touch the catalogue:
-// gateway-pipeline.test.ts covers them on SQLite only.
+// test/gateway-pipeline.test.ts covers them on SQLite only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openCatalogue, TopicStatus, type Catalogue } from "@tweetream/catalogue";
 import { testDatabases } from "@tweetream/catalogue/testing";

@@ -1,4 +1,5 @@
-// The gateway end to end on the real broker: a topic created through the API,
+// The gateway end to end on the real broker (in the root project: it runs all
+// three apps, which an app's own tests may not import): a topic created through the API,
 // posts pushed through the streamer and the classifier (the real model),
 // received by graphql-ws and Apollo Client subscribers, history and stats
 // queries, resuming with a cursor, topicsChanged, two web processes sharing
@@ -16,23 +17,51 @@ import {
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { OperationTypeNode } from "graphql";
 import type { Client } from "graphql-ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { metricValue, waitFor } from "@tweetream/shared/testing";
-import type { WebServer } from "../src/index.ts";
+import { loadClassifierEnv, startClassifier } from "@tweetream/classifier";
+import { loadStreamerEnv, ManualSource, startStreamer } from "@tweetream/streamer";
+import type { WebServer } from "@tweetream/web";
 import {
   ADMIN_TOKEN,
   codes,
   collect,
   graphql,
   healthy,
-  ManualSource,
+  logger,
   newDeployment,
-  startPipeline,
   startWeb,
   wsClient,
   wsUrl,
   type Collected,
-} from "./gateway-harness.ts";
+  type Deployment,
+} from "../apps/web/test/gateway-harness.ts";
+
+/** Runs a classifier and a streamer fed by `source` for `deployment`; returns their stop. */
+export async function startPipeline(
+  deployment: Deployment,
+  source: ManualSource,
+): Promise<() => Promise<void>> {
+  const common = {
+    NODE_ENV: "test" as const,
+    KAFKA_BROKERS: inject("kafkaBrokers"),
+    KAFKA_TOPIC_PREFIX: deployment.prefix,
+    LOG_LEVEL: "warn",
+  };
+  const classifier = await startClassifier({
+    env: loadClassifierEnv({ ...common, CLASSIFIER_HEALTH_PORT: "0" }),
+    logger,
+  });
+  const streamer = await startStreamer({
+    env: loadStreamerEnv({ ...common, STREAMER_HEALTH_PORT: "0" }),
+    logger,
+    source,
+  });
+  return async () => {
+    await streamer.stop();
+    await classifier.stop();
+  };
+}
 
 interface TweetFields {
   id: string;

@@ -1,7 +1,9 @@
 // The dashboard in a real browser against the whole system in-process: the
 // web server (gateway + production Next build) on port 0, the classifier and
 // the streamer's synthetic source on the test broker, Debian's Chromium driven
-// by playwright-core. Screenshots land in e2e/artifacts/ (gitignored).
+// by playwright-core. Screenshots land in apps/web/e2e/artifacts/ (gitignored).
+// In the root project: it runs all three apps, which an app's own tests may
+// not import.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,13 +23,13 @@ import {
 } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { loadStreamerEnv, startStreamer, type Streamer } from "@tweetream/streamer";
-import { loadWebEnv, startWebServer, type WebEnv, type WebServer } from "../src/index.ts";
-import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { loadWebEnv, startWebServer, type WebEnv, type WebServer } from "@tweetream/web";
+import { classifiedPost } from "../apps/web/src/server/hub/hub-fixtures.ts";
 import { z } from "zod";
-import { launchChromium } from "./chromium.ts";
-import { ensureDashboardBuild } from "./ensure-build.ts";
+import { launchChromium } from "../apps/web/e2e/chromium.ts";
+import { ensureDashboardBuild } from "../apps/web/e2e/ensure-build.ts";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../apps/web");
 const artifacts = path.join(webDir, "e2e", "artifacts");
 const brokers = inject("kafkaBrokers");
 const logger = createLogger("dashboard-e2e", "warn");
