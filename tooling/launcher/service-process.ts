@@ -7,7 +7,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { healthUrl, repoRoot, SERVICES, type ServiceName, type ServiceSpec } from "./services.ts";
+import {
+  healthPort,
+  healthUrl,
+  repoRoot,
+  SERVICES,
+  type ServiceName,
+  type ServiceSpec,
+} from "./services.ts";
 
 /** How a run of the process ended. */
 export interface Exit {
@@ -51,8 +58,9 @@ export function liveServices(): ServiceProcess[] {
 export class ServiceProcess {
   readonly spec: ServiceSpec;
   readonly label: string;
-  /** Base URL of /healthz, /readyz and /metrics. */
+  /** Base URL of /healthz, /readyz and /metrics, and its port. */
   readonly healthUrl: string;
+  readonly healthPort: number;
   readonly #options: LaunchOptions;
   #child: ChildProcess | undefined;
   #exit: Exit | undefined;
@@ -63,12 +71,8 @@ export class ServiceProcess {
     this.spec = SERVICES[service];
     this.label = options.label ?? service;
     this.healthUrl = healthUrl(this.spec, options.env);
+    this.healthPort = healthPort(this.spec, options.env);
     this.#options = options;
-  }
-
-  /** The port of /healthz, /readyz and /metrics. */
-  get healthPort(): number {
-    return Number(new URL(this.healthUrl).port);
   }
 
   /** Where its output goes, when that is a file. */
