@@ -11,6 +11,7 @@ import {
   jsonDecoder,
   PreprocessedPost,
   topicNames,
+  OffsetOutOfRangeError,
   TweetreamError,
   type ConsumedRecord,
   type Consumer,
@@ -274,5 +275,40 @@ describe("Kafka client module: positions", () => {
     );
     await waitFor(() => (seen.length >= 3 ? true : undefined), { what: "records from offset 3" });
     expect(seen).toEqual(["d", "e", "f"]);
+  });
+});
+
+describe("Kafka client module: reading partitions without a group", () => {
+  it("reads a partition from any offset, in order, to its end", async () => {
+    const topic = uniqueName("log-reader");
+    await client.ensureTopics([{ topic, partitions: 2, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    // Two sends: two record batches, so a read from the middle of the first
+    // gets that batch whole from the broker and must drop its head.
+    await producer.send(
+      ["a", "b", "c"].map((value) => ({ topic, key: null, value, partition: 1 })),
+    );
+    await producer.send(["d", "e"].map((value) => ({ topic, key: null, value, partition: 1 })));
+    await producer.disconnect();
+    const reader = client.logReader();
+
+    const fromMiddle = await reader.read(topic, 1, 1n);
+    expect(fromMiddle.highWatermark).toBe(5n);
+    expect(fromMiddle.records.map((r) => [r.offset, r.value?.toString()])).toEqual([
+      ["1", "b"],
+      ["2", "c"],
+      ["3", "d"],
+      ["4", "e"],
+    ]);
+    expect(fromMiddle.records[0]).toMatchObject({ topic, partition: 1, key: null });
+    expect(fromMiddle.records[0]?.timestamp).toBeGreaterThan(Date.now() - 60_000);
+
+    // A small maxBytes still returns at least the first batch, never less than one record.
+    const small = await reader.read(topic, 1, 3n, 1);
+    expect(small.records[0]?.value?.toString()).toBe("d");
+    expect((await reader.read(topic, 1, 5n)).records).toEqual([]);
+    expect((await reader.read(topic, 0, 0n)).records).toEqual([]);
+    await expect(reader.read(topic, 1, 99n)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+    await expect(reader.read(topic, 7, 0n)).rejects.toThrow(/has no partition 7/);
   });
 });

@@ -14,6 +14,7 @@ import {
   type TopicSpec,
 } from "./admin.ts";
 import { startConsumer, type Consumer, type ConsumerOptions } from "./consumer.ts";
+import { LogReader } from "./log-reader.ts";
 import { connectProducer, PartitionCache, type Producer } from "./producer.ts";
 import { CLIENT_RETRY, REQUEST_TIMEOUT_MS } from "./settings.ts";
 
@@ -191,6 +192,18 @@ export class KafkaClient {
       options,
     );
     return { stop: this.#closeWithClient(() => consumer.stop()) };
+  }
+
+  /**
+   * A reader of partitions at chosen offsets, without a consumer group (for
+   * history: pages of a time range, exports, replays). Make one per process
+   * and share it: it holds one connection per broker, opened on its first
+   * read, and closes with this client.
+   */
+  logReader(): LogReader {
+    const reader = new LogReader(this.#kafka);
+    this.#closeWithClient(() => reader.close());
+    return reader;
   }
 
   /** Stops every consumer and producer this client made, then the admin client. */

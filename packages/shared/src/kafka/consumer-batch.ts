@@ -117,7 +117,7 @@ function isKafkaClientError(error: unknown): boolean {
   return error instanceof Error && error.name.startsWith("KafkaJS");
 }
 
-function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;

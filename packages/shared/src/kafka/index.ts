@@ -5,6 +5,7 @@ export { coreTopicSpecs, type TopicSpec } from "./admin.ts";
 export { createKafkaClient, KafkaClient, type KafkaClientOptions } from "./client.ts";
 export type { BatchContext, Consumer, ConsumerOptions } from "./consumer.ts";
 export { deadLetterRecord } from "./dead-letter.ts";
+export { OffsetOutOfRangeError, type LogReader, type PartitionChunk } from "./log-reader.ts";
 export type { Producer } from "./producer.ts";
 export type { ConsumedRecord, OutgoingRecord, PartitionOffset, RawRecord } from "./records.ts";
 export { CLIENT_RETRY } from "./settings.ts";

@@ -1,0 +1,220 @@
+// Reads a partition of a topic at a chosen offset, straight from its leader,
+// without a consumer group. History (a page of a time range, an export, a
+// replay) reads where a request says, for as long as the request lasts:
+// kafkajs' consumer has no `assign`, and a consumer group per request would
+// cost a join and a rebalance each time. The cluster connection comes from
+// patches/kafkajs+2.2.4.patch (`Kafka#cluster`), which builds it exactly as
+// kafkajs builds its consumers' (same brokers, retry, timeouts, TLS/SASL).
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Kafka } from "kafkajs";
+import { TweetreamError } from "../errors.ts";
+import { headersToStrings } from "./consumer-batch.ts";
+import type { RawRecord } from "./records.ts";
+import { METADATA_MAX_AGE_MS } from "./settings.ts";
+
+/** What the reader uses of the kafkajs cluster the patch exposes. */
+interface KafkaJsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  findBroker(options: { nodeId: string }): Promise<KafkaJsBroker>;
+}
+
+interface KafkaJsBroker {
+  fetch(request: {
+    replicaId: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: {
+      topic: string;
+      partitions: { partition: number; fetchOffset: string; maxBytes: number }[];
+    }[];
+  }): Promise<{ responses: FetchTopic[] }>;
+}
+
+interface FetchTopic {
+  topicName: string;
+  partitions: {
+    partition: number;
+    highWatermark: string;
+    messages: {
+      offset: string;
+      timestamp: string;
+      key: Buffer | null;
+      value: Buffer | null;
+      headers?: Record<string, Buffer | Buffer[] | undefined>;
+      isControlRecord?: boolean;
+    }[];
+  }[];
+}
+
+declare module "kafkajs" {
+  interface Kafka {
+    /** Patched in (patches/kafkajs+2.2.4.patch): a cluster connection of its own. */
+    cluster(options?: { metadataMaxAge?: number }): unknown;
+  }
+}
+
+/** Kafka errors that a fresh look at the metadata mends (the leader moved, the topic is new). */
+const STALE_METADATA = new Set([
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "LEADER_NOT_AVAILABLE",
+  "NOT_LEADER_FOR_PARTITION",
+  "FENCED_LEADER_EPOCH",
+  "UNKNOWN_LEADER_EPOCH",
+]);
+const READ_COMMITTED = 1;
+/** Fetches of one read tried again after stale metadata, before giving up. */
+const ATTEMPTS = 6;
+
+/** The offset asked for is no longer (or not yet) in the partition: retention removed it. */
+export class OffsetOutOfRangeError extends TweetreamError {
+  constructor(topic: string, partition: number, offset: bigint) {
+    super(`offset ${String(offset)} of ${topic}[${String(partition)}] is out of range`, {
+      retriable: false,
+    });
+  }
+}
+
+/** One fetch's records of one partition, from the offset asked for on. */
+export interface PartitionChunk {
+  records: RawRecord[];
+  /** The partition's next offset to be written when the leader answered. */
+  highWatermark: bigint;
+}
+
+/**
+ * Reads partitions at chosen offsets through a cluster connection of its own.
+ * Safe to use from many requests at once; the connection opens on the first
+ * read and closes with `close()`.
+ */
+export class LogReader {
+  readonly #kafka: Kafka;
+  #cluster: Promise<KafkaJsCluster> | undefined;
+  readonly #topics = new Set<string>();
+
+  constructor(kafka: Kafka) {
+    this.#kafka = kafka;
+  }
+
+  /**
+   * The records of `partition` from `offset` on, up to about `maxBytes` (at
+   * least one record when there is one: Kafka returns a first record batch
+   * whole even when it is larger). Empty at the end of the partition. Throws
+   * OffsetOutOfRangeError when `offset` is below the oldest record kept.
+   */
+  async read(
+    topic: string,
+    partition: number,
+    offset: bigint,
+    maxBytes = 1024 * 1024,
+  ): Promise<PartitionChunk> {
+    const cluster = await this.#connected();
+    for (let attempt = 1; ; attempt++) {
+      if (!this.#topics.has(topic)) {
+        await cluster.addTargetTopic(topic);
+        this.#topics.add(topic);
+      }
+      const known = cluster.findTopicPartitionMetadata(topic);
+      if (known.length > 0 && !known.some((p) => p.partitionId === partition)) {
+        throw new TweetreamError(`${topic} has no partition ${String(partition)}`, {
+          retriable: false,
+        });
+      }
+      const leaders = cluster.findLeaderForPartitions(topic, [partition]);
+      const nodeId = Object.keys(leaders)[0];
+      let failure: unknown = new TweetreamError(`${topic}[${String(partition)}] has no leader`, {
+        retriable: true,
+      });
+      if (nodeId !== undefined) {
+        try {
+          return await fetchFrom(
+            await cluster.findBroker({ nodeId }),
+            topic,
+            partition,
+            offset,
+            maxBytes,
+          );
+        } catch (error) {
+          // kafkajs throws a partition's error code as a typed error.
+          const type = error instanceof Error && "type" in error ? error.type : undefined;
+          if (type === "OFFSET_OUT_OF_RANGE") {
+            throw new OffsetOutOfRangeError(topic, partition, offset);
+          }
+          if (typeof type !== "string" || !STALE_METADATA.has(type)) throw error;
+          failure = error;
+        }
+      }
+      if (attempt >= ATTEMPTS) {
+        throw new TweetreamError(
+          `fetching ${topic}[${String(partition)}] at ${String(offset)} failed ${String(ATTEMPTS)} times`,
+          { retriable: true, cause: failure },
+        );
+      }
+      await sleep(Math.min(2000, 100 * 2 ** attempt));
+      await cluster.refreshMetadata();
+    }
+  }
+
+  /** Closes the connection, if one was opened. Reads after this open a new one. */
+  async close(): Promise<void> {
+    const cluster = this.#cluster;
+    this.#cluster = undefined;
+    this.#topics.clear();
+    if (cluster) await (await cluster.catch(() => undefined))?.disconnect();
+  }
+
+  #connected(): Promise<KafkaJsCluster> {
+    this.#cluster ??= (async () => {
+      const cluster = this.#kafka.cluster({
+        metadataMaxAge: METADATA_MAX_AGE_MS,
+      }) as KafkaJsCluster;
+      await cluster.connect();
+      return cluster;
+    })().catch((error: unknown) => {
+      this.#cluster = undefined;
+      throw error;
+    });
+    return this.#cluster;
+  }
+}
+
+async function fetchFrom(
+  broker: KafkaJsBroker,
+  topic: string,
+  partition: number,
+  offset: bigint,
+  maxBytes: number,
+): Promise<PartitionChunk> {
+  const response = await broker.fetch({
+    replicaId: -1,
+    isolationLevel: READ_COMMITTED,
+    maxWaitTime: 0,
+    minBytes: 1,
+    maxBytes,
+    topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
+  });
+  const answer = response.responses[0]?.partitions[0];
+  if (!answer)
+    throw new TweetreamError(`no answer for ${topic}[${String(partition)}]`, { retriable: true });
+  return {
+    highWatermark: BigInt(answer.highWatermark),
+    records: answer.messages
+      // A fetch returns whole record batches: the first may start below `offset`.
+      .filter((m) => !m.isControlRecord && BigInt(m.offset) >= offset)
+      .map((m) => ({
+        topic,
+        partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: headersToStrings(m.headers),
+        timestamp: Number(m.timestamp),
+      })),
+  };
+}
