@@ -141,6 +141,19 @@ export class KafkaClient {
   }
 
   /**
+   * Deletes every record of each partition below its offset, as retention
+   * would (Kafka's DeleteRecords); for tests of expired history and for
+   * operators who must drop data early.
+   */
+  deleteRecords(topic: string, partitions: { partition: number; offset: string }[]): Promise<void> {
+    return this.#admin.run(async (admin) => {
+      // kafkajs looks the leaders up in metadata it only has for topics it was asked about.
+      await admin.fetchTopicMetadata({ topics: [topic] });
+      await admin.deleteTopicRecords({ topic, partitions });
+    });
+  }
+
+  /**
    * A consumer group's state and member ids (empty once every member has left),
    * and its committed offsets on `topic`; for operations and shutdown checks.
    */

@@ -1,0 +1,187 @@
+// Pages of a topic's Kafka log over time ranges, against a real broker.
+import {
+  ClassifiedPost,
+  createKafkaClient,
+  createLogger,
+  encodeMessage,
+  topicNames,
+  type KafkaClient,
+  type PostLabel,
+} from "@tweetream/shared";
+import { uniqueName } from "@tweetream/shared/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { decodeCursor } from "../hub/cursor.ts";
+import type { HubItem } from "../hub/index.ts";
+import { classifiedPost } from "../hub/hub-fixtures.ts";
+import { postFilter } from "../hub/post-filter.ts";
+import { HistoryExpiredError, LogPages, type LogPageOptions, type LogSource } from "./log-pages.ts";
+
+const topics = topicNames(uniqueName("history"));
+/** Two hours ago: Kafka refuses record timestamps more than an hour ahead of its clock. */
+const T0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;
+let kafka: KafkaClient;
+let source: LogSource;
+let pages: LogPages;
+
+/** 3 partitions; post i goes to partition i % 3 at T0 + i s, partition 2's clock 1.5 s behind. */
+const POSTS = 90;
+const posts: { id: string; partition: number; timestamp: number; label: PostLabel }[] = Array.from(
+  { length: POSTS },
+  (_, i) => ({
+    id: `p${String(i).padStart(3, "0")}`,
+    partition: i % 3,
+    timestamp: T0 + i * 1000 - (i % 3 === 2 ? 1500 : 0),
+    label: i % 4 === 0 ? "non_traffic" : "traffic",
+  }),
+);
+
+beforeAll(async () => {
+  kafka = createKafkaClient({
+    brokers: inject("kafkaBrokers").split(","),
+    clientId: uniqueName("history-test"),
+    logger: createLogger("history-test", "warn"),
+    topics,
+  });
+  source = {
+    reader: kafka.logReader(),
+    offsetRanges: (topic) => kafka.offsetRanges(topic),
+    offsetsAtTime: (topic, at) => kafka.offsetsAtTime(topic, at),
+    topicOf: (slug) => topics.user(slug),
+  };
+  pages = new LogPages(source);
+  const producer = await kafka.createProducer();
+  for (const slug of ["range", "expiry"]) {
+    await kafka.ensureTopics([{ topic: topics.user(slug), partitions: 3, replicationFactor: 1 }]);
+    // Several sends, so partitions hold several record batches.
+    for (let at = 0; at < POSTS; at += 20) {
+      await producer.send(
+        posts.slice(at, at + 20).map((p) => ({
+          topic: topics.user(slug),
+          key: p.id,
+          partition: p.partition,
+          timestamp: p.timestamp,
+          value: encodeMessage(ClassifiedPost, classifiedPost(p.id, p.label, slug)),
+        })),
+      );
+    }
+  }
+  // A record the live consumer would dead-letter, the newest: pages leave it out.
+  await producer.send([
+    {
+      topic: topics.user("range"),
+      key: "bad",
+      partition: 0,
+      timestamp: T0 + POSTS * 1000,
+      value: "{",
+    },
+  ]);
+  await producer.disconnect();
+});
+
+afterAll(async () => {
+  await kafka.close();
+});
+
+/** Every page of the range, following endCursor. */
+async function allPages(
+  slug: string,
+  options: Omit<LogPageOptions, "before" | "first">,
+  first: number,
+  reader = pages,
+) {
+  const seen: HubItem[] = [];
+  let before: LogPageOptions["before"];
+  for (let page = 0; page < 100; page++) {
+    const result = await reader.page(slug, { ...options, first, before });
+    seen.push(...result.items);
+    if (!result.hasNextPage) return seen;
+    const cursor = result.endCursor ?? result.items.at(-1)?.cursor;
+    const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (decoded?.kind !== "position") throw new Error("no cursor to go on from");
+    before = decoded.position;
+  }
+  throw new Error("more than 100 pages");
+}
+
+describe("history pages from the Kafka log", () => {
+  it("pages a time range newest first, with every post in it exactly once", async () => {
+    const from = T0 + 10_000;
+    const to = T0 + 40_000;
+    const got = await allPages("range", { from, to }, 7);
+    const want = posts
+      .filter((p) => p.timestamp >= from && p.timestamp < to)
+      .sort((a, b) => b.timestamp - a.timestamp);
+    expect(got.map((i) => i.post.id)).toEqual(want.map((p) => p.id));
+    expect(got.map((i) => i.timestamp)).toEqual(want.map((p) => p.timestamp));
+    expect(got[0]).toMatchObject({ slug: "range", partition: want[0]?.partition });
+  });
+
+  it("pages the whole log without a range, and filters by label", async () => {
+    const all = await allPages("range", {}, 25);
+    expect(all.map((i) => i.post.id).sort()).toEqual(posts.map((p) => p.id).sort());
+    const traffic = await allPages("range", { filter: postFilter({ labels: ["non_traffic"] }) }, 4);
+    expect(traffic.map((i) => i.post.id)).toEqual(
+      posts
+        .filter((p) => p.label === "non_traffic")
+        .sort((a, b) => b.timestamp - a.timestamp)
+        .map((p) => p.id),
+    );
+  });
+
+  it("continues from a post's cursor, however the page size changes", async () => {
+    const first = await pages.page("range", { first: 10 });
+    const tenth = first.items[9];
+    const decoded = tenth ? decodeCursor(tenth.cursor) : undefined;
+    if (decoded?.kind !== "position") throw new Error("no cursor");
+    const next = await pages.page("range", { first: 3, before: decoded.position });
+    const whole = await pages.page("range", { first: 13 });
+    expect(next.items.map((i) => i.post.id)).toEqual(whole.items.slice(10).map((i) => i.post.id));
+    expect(next.hasNextPage).toBe(true);
+  });
+
+  it("leaves out hidden posts and ends empty past the range", async () => {
+    const page = await pages.page("range", {
+      from: T0,
+      to: T0 + 6000,
+      first: 100,
+      hidden: (post) => post.id === "p003",
+    });
+    expect(page.items.map((i) => i.post.id)).toEqual(["p004", "p005", "p001", "p002", "p000"]);
+    expect(await pages.page("range", { from: T0 + 10_000_000, first: 5 })).toEqual({
+      items: [],
+      hasNextPage: false,
+    });
+  });
+
+  it("refuses a range older than retention kept, naming the oldest moment kept", async () => {
+    const topic = topics.user("expiry");
+    // As retention would: drop the first 10 records of partition 1 (posts 1, 4, ..., 28).
+    await kafka.deleteRecords(topic, [{ partition: 1, offset: "10" }]);
+    const oldestKept = posts.filter((p) => p.partition === 1)[10]?.timestamp ?? 0;
+    const error = await pages.page("expiry", { from: T0, first: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HistoryExpiredError);
+    expect((error as HistoryExpiredError).oldestAvailable).toBe(oldestKept);
+    expect((error as Error).message).toContain(new Date(oldestKept).toISOString());
+    const fromOldest = await allPages("expiry", { from: oldestKept }, 50);
+    expect(fromOldest.at(-1)?.post.id).toBe(
+      posts.filter((p) => p.timestamp >= oldestKept).sort((a, b) => a.timestamp - b.timestamp)[0]
+        ?.id,
+    );
+    // No `from`: everything still kept, no error.
+    expect((await allPages("expiry", {}, 50)).length).toBe(POSTS - 10);
+  });
+
+  it("ends a page early after scanning its limit, with a cursor to go on from", async () => {
+    const limited = new LogPages(source, { maxScannedPerPage: 10 });
+    const filter = postFilter({ labels: ["non_traffic"] });
+    const first = await limited.page("range", { first: 50, filter });
+    // 10 records scanned, of which 2 or 3 are non_traffic: fewer than asked, and more to come.
+    expect(first.items.length).toBeLessThan(5);
+    expect(first.hasNextPage).toBe(true);
+    expect(first.endCursor).toBeDefined();
+    const all = await allPages("range", { filter }, 50, limited);
+    expect(all.map((i) => i.post.id)).toEqual(
+      (await allPages("range", { filter }, 50)).map((i) => i.post.id),
+    );
+  });
+});

@@ -1,0 +1,270 @@
+// Pages of a topic's posts over any time range Kafka still keeps, read from
+// the topic's Kafka log rather than from this process's memory.
+//
+// A moment maps to one offset per partition (the first record at or after it,
+// by record timestamp), so a range is an offset range per partition. A page
+// walks those ranges from their upper ends down, merging the partitions
+// newest first by record timestamp, and gives each post the same kind of
+// cursor the in-memory history gives: per partition, the highest offset at or
+// before the post (for the other partitions: the highest one not shown yet).
+// `after` such a cursor means the records it covers, less the post itself, so
+// paging on is exact whatever the clocks of the producers, and a cursor is
+// good on every web process.
+import {
+  ClassifiedPost,
+  jsonDecoder,
+  OffsetOutOfRangeError,
+  type LogReader,
+  type RawRecord,
+} from "@tweetream/shared";
+import { encodeCursor, isBefore, type Position } from "../hub/cursor.ts";
+import type { HubItem } from "../hub/index.ts";
+import { passes, type PostFilter } from "../hub/post-filter.ts";
+
+/** Records read back from the top of a partition at a time. */
+const CHUNK_RECORDS = 500n;
+/** Bytes asked for per fetch. */
+const FETCH_BYTES = 1024 * 1024;
+/**
+ * Most records one page looks at. A filter that matches little could
+ * otherwise read a week of a topic for one page; past this, the page ends
+ * early with `hasNextPage` and an `endCursor` where it stopped.
+ */
+const MAX_SCANNED_PER_PAGE = 100_000;
+
+/** What the pages need of the Kafka client. */
+export interface LogSource {
+  reader: Pick<LogReader, "read">;
+  offsetRanges(topic: string): Promise<{ partition: number; low: string; high: string }[]>;
+  offsetsAtTime(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]>;
+  /** The Kafka topic of a user topic. */
+  topicOf(slug: string): string;
+}
+
+/** The range asked for reaches back before the oldest post Kafka still keeps. */
+export class HistoryExpiredError extends Error {
+  /** The oldest moment whose posts are all still kept (epoch ms). */
+  readonly oldestAvailable: number;
+
+  constructor(oldestAvailable: number) {
+    super(
+      `posts before ${new Date(oldestAvailable).toISOString()} are no longer kept (Kafka retention); start the range at or after it`,
+    );
+    this.oldestAvailable = oldestAvailable;
+  }
+}
+
+export interface LogPageOptions {
+  /** Epoch ms, inclusive; none: from the oldest post kept. */
+  from?: number | undefined;
+  /** Epoch ms, exclusive; none: up to the newest post. */
+  to?: number | undefined;
+  first: number;
+  /** Only posts before this position (a cursor from a previous page or post). */
+  before?: Position | undefined;
+  filter?: PostFilter | undefined;
+  /** Posts to leave out (e.g. deleted at their source). */
+  hidden?: (post: ClassifiedPost) => boolean;
+}
+
+export interface LogPage {
+  items: HubItem[];
+  hasNextPage: boolean;
+  /** Where the next page starts; set when the page ended early, before `first` posts. */
+  endCursor?: string;
+}
+
+const decodePost = jsonDecoder(ClassifiedPost);
+
+/** Reads pages of topics' Kafka logs. */
+export class LogPages {
+  readonly #source: LogSource;
+  readonly #maxScanned: number;
+
+  constructor(source: LogSource, options: { maxScannedPerPage?: number } = {}) {
+    this.#source = source;
+    this.#maxScanned = options.maxScannedPerPage ?? MAX_SCANNED_PER_PAGE;
+  }
+
+  /**
+   * The newest `first` posts of `slug` in the range (and before `before`),
+   * newest first. Throws HistoryExpiredError when `from` is older than what
+   * Kafka keeps.
+   */
+  async page(slug: string, options: LogPageOptions): Promise<LogPage> {
+    const topic = this.#source.topicOf(slug);
+    const walkers = await this.#walkers(topic, options);
+    const items: HubItem[] = [];
+    let scanned = 0;
+    try {
+      for (;;) {
+        await Promise.all(walkers.map((w) => w.fill()));
+        let newest: PartitionWalker | undefined;
+        for (const w of walkers) {
+          const head = w.head();
+          const best = newest?.head();
+          if (head && (!best || head.timestamp > best.timestamp)) newest = w;
+        }
+        const record = newest?.take();
+        if (!newest || !record) return { items, hasNextPage: false };
+        scanned++;
+        const post = decodeOrSkip(record);
+        if (post && passes(options.filter, post) && !options.hidden?.(post)) {
+          if (items.length === options.first) return { items, hasNextPage: true };
+          const offset = BigInt(record.offset);
+          const through = new Map(walkers.map((w) => [w.partition, w.highestUnread()] as const));
+          through.set(record.partition, offset);
+          items.push({
+            slug,
+            post,
+            partition: record.partition,
+            offset,
+            timestamp: record.timestamp,
+            cursor: encodeCursor({ through, own: record.partition }),
+          });
+        }
+        if (scanned >= this.#maxScanned) {
+          const through = new Map(walkers.map((w) => [w.partition, w.highestUnread()] as const));
+          const more = walkers.some((w) => !w.done());
+          return {
+            items,
+            hasNextPage: more,
+            ...(more ? { endCursor: encodeCursor({ through }) } : {}),
+          };
+        }
+      }
+    } catch (error) {
+      // Retention removed the range while it was read.
+      if (error instanceof OffsetOutOfRangeError) throw await this.#expired(topic);
+      throw error;
+    }
+  }
+
+  /** One walker per partition, over its offsets in the range and before `before`. */
+  async #walkers(topic: string, options: LogPageOptions): Promise<PartitionWalker[]> {
+    const { from, to, before } = options;
+    const [ranges, starts, ends] = await Promise.all([
+      this.#source.offsetRanges(topic),
+      from === undefined ? undefined : this.#source.offsetsAtTime(topic, from),
+      to === undefined ? undefined : this.#source.offsetsAtTime(topic, to),
+    ]);
+    if (from !== undefined) {
+      const oldest = await this.#oldestKept(topic, ranges);
+      if (oldest !== undefined && from < oldest) throw new HistoryExpiredError(oldest);
+    }
+    const offsetIn = (list: { partition: number; offset: string }[] | undefined, p: number) => {
+      const found = list?.find((o) => o.partition === p);
+      return found === undefined ? undefined : BigInt(found.offset);
+    };
+    return ranges.map(({ partition, low, high }) => {
+      const lo = offsetIn(starts, partition) ?? BigInt(low);
+      let hi = offsetIn(ends, partition) ?? BigInt(high);
+      if (before) {
+        // Offsets the cursor covers, less the post it was taken at.
+        const through = before.through.get(partition) ?? -1n;
+        const bound = isBefore(before, partition, through) ? through + 1n : through;
+        if (bound < hi) hi = bound;
+      }
+      return new PartitionWalker(this.#source.reader, topic, partition, lo, hi);
+    });
+  }
+
+  /**
+   * The moment from which every post is still kept: the newest timestamp of
+   * the first record kept in the partitions retention has trimmed; undefined
+   * when none was trimmed.
+   */
+  async #oldestKept(
+    topic: string,
+    ranges: { partition: number; low: string; high: string }[],
+  ): Promise<number | undefined> {
+    const trimmed = ranges.filter((r) => BigInt(r.low) > 0n);
+    const firsts = await Promise.all(
+      trimmed.map(async (r) => {
+        if (r.low === r.high) return undefined;
+        const chunk = await this.#source.reader.read(topic, r.partition, BigInt(r.low), 1);
+        return chunk.records[0]?.timestamp;
+      }),
+    );
+    const known = firsts.filter((t) => t !== undefined);
+    return known.length > 0 ? Math.max(...known) : undefined;
+  }
+
+  async #expired(topic: string): Promise<HistoryExpiredError> {
+    const oldest = await this.#oldestKept(topic, await this.#source.offsetRanges(topic));
+    return new HistoryExpiredError(oldest ?? Date.now());
+  }
+}
+
+function decodeOrSkip(record: RawRecord): ClassifiedPost | undefined {
+  try {
+    return decodePost(record);
+  } catch {
+    // The live consumer dead-letters it; a page just leaves it out.
+    return undefined;
+  }
+}
+
+/** A partition's records in [lo, hi), read from the top down in chunks. */
+class PartitionWalker {
+  readonly #reader: Pick<LogReader, "read">;
+  readonly #topic: string;
+  readonly partition: number;
+  readonly #lo: bigint;
+  /** Records below this are not read yet. */
+  #next: bigint;
+  /** Read and not taken yet, newest (highest offset) first. */
+  #buffer: RawRecord[] = [];
+
+  constructor(
+    reader: Pick<LogReader, "read">,
+    topic: string,
+    partition: number,
+    lo: bigint,
+    hi: bigint,
+  ) {
+    this.#reader = reader;
+    this.#topic = topic;
+    this.partition = partition;
+    this.#lo = lo;
+    this.#next = hi > lo ? hi : lo;
+  }
+
+  head(): RawRecord | undefined {
+    return this.#buffer[0];
+  }
+
+  take(): RawRecord | undefined {
+    return this.#buffer.shift();
+  }
+
+  done(): boolean {
+    return this.#buffer.length === 0 && this.#next <= this.#lo;
+  }
+
+  /** The highest offset not taken yet, or lo - 1 when every record was. */
+  highestUnread(): bigint {
+    const head = this.#buffer[0];
+    return head ? BigInt(head.offset) : this.#next - 1n;
+  }
+
+  /** Reads the next chunk down when nothing is buffered. */
+  async fill(): Promise<void> {
+    while (this.#buffer.length === 0 && this.#next > this.#lo) {
+      const start = this.#next - CHUNK_RECORDS > this.#lo ? this.#next - CHUNK_RECORDS : this.#lo;
+      const chunk: RawRecord[] = [];
+      let at = start;
+      while (at < this.#next) {
+        const { records } = await this.#reader.read(this.#topic, this.partition, at, FETCH_BYTES);
+        const below = records.filter((r) => BigInt(r.offset) < this.#next);
+        chunk.push(...below);
+        const last = records.at(-1);
+        // Past the end of what is written, or the chunk is complete.
+        if (!last || below.length < records.length) break;
+        at = BigInt(last.offset) + 1n;
+      }
+      this.#next = start;
+      this.#buffer = chunk.reverse();
+    }
+  }
+}
