@@ -1,39 +1,20 @@
 // Pages of a topic's Kafka log over time ranges, against a real broker.
-import {
-  ClassifiedPost,
-  createKafkaClient,
-  createLogger,
-  encodeMessage,
-  topicNames,
-  type KafkaClient,
-  type PostLabel,
-} from "@tweetream/shared";
+import { createKafkaClient, createLogger, topicNames, type KafkaClient } from "@tweetream/shared";
 import { uniqueName } from "@tweetream/shared/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { decodeCursor } from "../hub/cursor.ts";
 import type { HubItem } from "../hub/index.ts";
-import { classifiedPost } from "../hub/hub-fixtures.ts";
 import { postFilter } from "../hub/post-filter.ts";
-import { HistoryExpiredError, LogPages, type LogPageOptions, type LogSource } from "./log-pages.ts";
+import { logSource, seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
+import { LogPages, type LogPageOptions } from "./log-pages.ts";
+import { HistoryExpiredError, type LogSource } from "./log-range.ts";
 
 const topics = topicNames(uniqueName("history"));
-/** Two hours ago: Kafka refuses record timestamps more than an hour ahead of its clock. */
-const T0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;
+const POSTS = 90;
+const posts = seededPosts(POSTS);
 let kafka: KafkaClient;
 let source: LogSource;
 let pages: LogPages;
-
-/** 3 partitions; post i goes to partition i % 3 at T0 + i s, partition 2's clock 1.5 s behind. */
-const POSTS = 90;
-const posts: { id: string; partition: number; timestamp: number; label: PostLabel }[] = Array.from(
-  { length: POSTS },
-  (_, i) => ({
-    id: `p${String(i).padStart(3, "0")}`,
-    partition: i % 3,
-    timestamp: T0 + i * 1000 - (i % 3 === 2 ? 1500 : 0),
-    label: i % 4 === 0 ? "non_traffic" : "traffic",
-  }),
-);
 
 beforeAll(async () => {
   kafka = createKafkaClient({
@@ -42,30 +23,12 @@ beforeAll(async () => {
     logger: createLogger("history-test", "warn"),
     topics,
   });
-  source = {
-    reader: kafka.logReader(),
-    offsetRanges: (topic) => kafka.offsetRanges(topic),
-    offsetsAtTime: (topic, at) => kafka.offsetsAtTime(topic, at),
-    topicOf: (slug) => topics.user(slug),
-  };
+  source = logSource(kafka, topics);
   pages = new LogPages(source);
-  const producer = await kafka.createProducer();
-  for (const slug of ["range", "expiry"]) {
-    await kafka.ensureTopics([{ topic: topics.user(slug), partitions: 3, replicationFactor: 1 }]);
-    // Several sends, so partitions hold several record batches.
-    for (let at = 0; at < POSTS; at += 20) {
-      await producer.send(
-        posts.slice(at, at + 20).map((p) => ({
-          topic: topics.user(slug),
-          key: p.id,
-          partition: p.partition,
-          timestamp: p.timestamp,
-          value: encodeMessage(ClassifiedPost, classifiedPost(p.id, p.label, slug)),
-        })),
-      );
-    }
-  }
+  await seedTopic(kafka, topics, "range", posts);
+  await seedTopic(kafka, topics, "expiry", posts);
   // A record the live consumer would dead-letter, the newest: pages leave it out.
+  const producer = await kafka.createProducer();
   await producer.send([
     {
       topic: topics.user("range"),

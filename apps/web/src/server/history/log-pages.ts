@@ -11,20 +11,25 @@
 // paging on is exact whatever the clocks of the producers, and a cursor is
 // good on every web process.
 import {
-  ClassifiedPost,
-  jsonDecoder,
   OffsetOutOfRangeError,
+  type ClassifiedPost,
   type LogReader,
   type RawRecord,
 } from "@tweetream/shared";
 import { encodeCursor, isBefore, type Position } from "../hub/cursor.ts";
 import type { HubItem } from "../hub/index.ts";
 import { passes, type PostFilter } from "../hub/post-filter.ts";
+import {
+  expiredWhileReading,
+  FETCH_BYTES,
+  partitionRanges,
+  postOf,
+  type LogSource,
+  type TimeRange,
+} from "./log-range.ts";
 
 /** Records read back from the top of a partition at a time. */
 const CHUNK_RECORDS = 500n;
-/** Bytes asked for per fetch. */
-const FETCH_BYTES = 1024 * 1024;
 /**
  * Most records one page looks at. A filter that matches little could
  * otherwise read a week of a topic for one page; past this, the page ends
@@ -32,33 +37,7 @@ const FETCH_BYTES = 1024 * 1024;
  */
 const MAX_SCANNED_PER_PAGE = 100_000;
 
-/** What the pages need of the Kafka client. */
-export interface LogSource {
-  reader: Pick<LogReader, "read">;
-  offsetRanges(topic: string): Promise<{ partition: number; low: string; high: string }[]>;
-  offsetsAtTime(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]>;
-  /** The Kafka topic of a user topic. */
-  topicOf(slug: string): string;
-}
-
-/** The range asked for reaches back before the oldest post Kafka still keeps. */
-export class HistoryExpiredError extends Error {
-  /** The oldest moment whose posts are all still kept (epoch ms). */
-  readonly oldestAvailable: number;
-
-  constructor(oldestAvailable: number) {
-    super(
-      `posts before ${new Date(oldestAvailable).toISOString()} are no longer kept (Kafka retention); start the range at or after it`,
-    );
-    this.oldestAvailable = oldestAvailable;
-  }
-}
-
-export interface LogPageOptions {
-  /** Epoch ms, inclusive; none: from the oldest post kept. */
-  from?: number | undefined;
-  /** Epoch ms, exclusive; none: up to the newest post. */
-  to?: number | undefined;
+export interface LogPageOptions extends TimeRange {
   first: number;
   /** Only posts before this position (a cursor from a previous page or post). */
   before?: Position | undefined;
@@ -73,8 +52,6 @@ export interface LogPage {
   /** Where the next page starts; set when the page ended early, before `first` posts. */
   endCursor?: string;
 }
-
-const decodePost = jsonDecoder(ClassifiedPost);
 
 /** Reads pages of topics' Kafka logs. */
 export class LogPages {
@@ -108,7 +85,7 @@ export class LogPages {
         const record = newest?.take();
         if (!newest || !record) return { items, hasNextPage: false };
         scanned++;
-        const post = decodeOrSkip(record);
+        const post = postOf(record);
         if (post && passes(options.filter, post) && !options.hidden?.(post)) {
           if (items.length === options.first) return { items, hasNextPage: true };
           const offset = BigInt(record.offset);
@@ -135,73 +112,26 @@ export class LogPages {
       }
     } catch (error) {
       // Retention removed the range while it was read.
-      if (error instanceof OffsetOutOfRangeError) throw await this.#expired(topic);
+      if (error instanceof OffsetOutOfRangeError)
+        throw await expiredWhileReading(this.#source, topic);
       throw error;
     }
   }
 
   /** One walker per partition, over its offsets in the range and before `before`. */
   async #walkers(topic: string, options: LogPageOptions): Promise<PartitionWalker[]> {
-    const { from, to, before } = options;
-    const [ranges, starts, ends] = await Promise.all([
-      this.#source.offsetRanges(topic),
-      from === undefined ? undefined : this.#source.offsetsAtTime(topic, from),
-      to === undefined ? undefined : this.#source.offsetsAtTime(topic, to),
-    ]);
-    if (from !== undefined) {
-      const oldest = await this.#oldestKept(topic, ranges);
-      if (oldest !== undefined && from < oldest) throw new HistoryExpiredError(oldest);
-    }
-    const offsetIn = (list: { partition: number; offset: string }[] | undefined, p: number) => {
-      const found = list?.find((o) => o.partition === p);
-      return found === undefined ? undefined : BigInt(found.offset);
-    };
-    return ranges.map(({ partition, low, high }) => {
-      const lo = offsetIn(starts, partition) ?? BigInt(low);
-      let hi = offsetIn(ends, partition) ?? BigInt(high);
+    const { before } = options;
+    const ranges = await partitionRanges(this.#source, topic, options);
+    return ranges.map(({ partition, lo, hi }) => {
+      let upper = hi;
       if (before) {
         // Offsets the cursor covers, less the post it was taken at.
         const through = before.through.get(partition) ?? -1n;
         const bound = isBefore(before, partition, through) ? through + 1n : through;
-        if (bound < hi) hi = bound;
+        if (bound < upper) upper = bound;
       }
-      return new PartitionWalker(this.#source.reader, topic, partition, lo, hi);
+      return new PartitionWalker(this.#source.reader, topic, partition, lo, upper);
     });
-  }
-
-  /**
-   * The moment from which every post is still kept: the newest timestamp of
-   * the first record kept in the partitions retention has trimmed; undefined
-   * when none was trimmed.
-   */
-  async #oldestKept(
-    topic: string,
-    ranges: { partition: number; low: string; high: string }[],
-  ): Promise<number | undefined> {
-    const trimmed = ranges.filter((r) => BigInt(r.low) > 0n);
-    const firsts = await Promise.all(
-      trimmed.map(async (r) => {
-        if (r.low === r.high) return undefined;
-        const chunk = await this.#source.reader.read(topic, r.partition, BigInt(r.low), 1);
-        return chunk.records[0]?.timestamp;
-      }),
-    );
-    const known = firsts.filter((t) => t !== undefined);
-    return known.length > 0 ? Math.max(...known) : undefined;
-  }
-
-  async #expired(topic: string): Promise<HistoryExpiredError> {
-    const oldest = await this.#oldestKept(topic, await this.#source.offsetRanges(topic));
-    return new HistoryExpiredError(oldest ?? Date.now());
-  }
-}
-
-function decodeOrSkip(record: RawRecord): ClassifiedPost | undefined {
-  try {
-    return decodePost(record);
-  } catch {
-    // The live consumer dead-letters it; a page just leaves it out.
-    return undefined;
   }
 }
 
