@@ -5,7 +5,7 @@
 // client's documents or this file.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-const model = "../graphql/model.ts";
+const model = "../graphql/mappers.ts";
 
 const config: CodegenConfig = {
   schema: "src/server/schema.graphql",

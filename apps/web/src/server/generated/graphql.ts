@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { TopicRecord, HubItem, TweetPage, TopicStatsModel, StatsBucketModel, LabelCountsModel, TopicChangeModel } from '../graphql/model.ts';
+import type { TopicRecord, HubItem, TweetPage, TopicStatsModel, StatsBucketModel, LabelCountsModel, TopicChangeModel } from '../graphql/mappers.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;

@@ -1,4 +1,4 @@
-import type { TopicChangeModel } from "./model.ts";
+import type { TopicChangeModel } from "./mappers.ts";
 
 /**
  * The topics this web process serves right now: those its catalogue follower

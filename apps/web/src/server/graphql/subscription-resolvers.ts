@@ -6,7 +6,7 @@ import {
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
-import type { TopicChangeModel, TopicStatsModel } from "./model.ts";
+import type { TopicChangeModel, TopicStatsModel } from "./mappers.ts";
 import { PushIterator } from "./push-iterator.ts";
 import { sharedTopicStats } from "./topic-stats.ts";
 import { TweetFeed } from "./tweet-feed.ts";

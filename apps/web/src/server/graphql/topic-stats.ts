@@ -1,5 +1,5 @@
 import type { GatewayServices } from "./gateway-services.ts";
-import type { TopicStatsModel } from "./model.ts";
+import type { TopicStatsModel } from "./mappers.ts";
 
 /** The hub's per-minute counts of `slug` over the last `window` minutes, as a TopicStats. */
 export function topicStats(

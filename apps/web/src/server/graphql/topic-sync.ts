@@ -13,7 +13,7 @@ import {
 import type { TweetHub } from "../hub/index.ts";
 import type { TopicAdmin, TopicRecord } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
-import type { TopicChangeModel } from "./model.ts";
+import type { TopicChangeModel } from "./mappers.ts";
 
 export interface TopicSyncOptions {
   kafka: KafkaClient;
