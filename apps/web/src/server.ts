@@ -25,7 +25,7 @@ import {
   trustedProxies,
   type Gateway,
 } from "./server/graphql/index.ts";
-import { TweetHub } from "./server/hub/index.ts";
+import { PostHub } from "./server/hub/index.ts";
 import { createWebMetrics } from "./server/metrics.ts";
 import { createRequestLog } from "./server/request-log.ts";
 import { apiHeaders, dashboardHeaders } from "./server/security-headers.ts";
@@ -74,7 +74,7 @@ async function loadDashboard(env: WebEnv, logger: Logger): Promise<PageHandler |
 
 /**
  * Starts the web server: migrates and opens the catalogue, connects to Kafka,
- * reconciles topics, follows the catalogue, starts the tweet hub, then serves
+ * reconciles topics, follows the catalogue, starts the post hub, then serves
  * `/graphql` (HTTP and WebSocket) and the dashboard on the public port, and
  * `/healthz`, `/readyz` and `/metrics` on an internal one (WEB_HEALTH_PORT),
  * which a reverse proxy never routes. `stop()` closes in the reverse order.
@@ -110,7 +110,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     () => hub.subscriberCount,
     () => gateway?.execution,
   );
-  const hub = new TweetHub({
+  const hub = new PostHub({
     kafka,
     logger,
     historyPerTopic: env.WEB_HISTORY_PER_TOPIC,
