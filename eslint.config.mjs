@@ -65,8 +65,8 @@ export default tseslint.config(
     files: ["apps/web/src/client/**", "apps/web/app/**"],
     rules: {
       "no-restricted-imports": restrictedImports(APPS_APART, {
-        // Relative imports of src/server.ts or src/server/ (not next/server).
-        regex: "^\\.{1,2}/(.*/)?server(\\.ts|/.*)?$",
+        // Relative imports of src/server/ (not next/server).
+        regex: "^\\.{1,2}/(.*/)?server(/.*)?$",
         message:
           "The dashboard (apps/web/src/client, apps/web/app) runs in the browser: it may not import apps/web/src/server.",
       }),

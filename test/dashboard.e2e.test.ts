@@ -84,7 +84,7 @@ const counterTotal = async (page: Page) =>
 /** The label badge of every post shown (null for a post without one), read in one go. */
 const labelsShown = (page: Page) =>
   page
-    .getByTestId("tweet")
+    .getByTestId("post")
     .evaluateAll((items) =>
       items.map(
         (item) =>
@@ -220,8 +220,8 @@ describe("dashboard", () => {
     feed = await context.newPage();
     await feed.goto(base);
     await feed.getByLabel("Topic").selectOption(slug);
-    const tweets = () => countOf(feed, "tweet");
-    await number(tweets, (n) => n >= 8, "at least 8 posts in the feed");
+    const posts = () => countOf(feed, "post");
+    await number(posts, (n) => n >= 8, "at least 8 posts in the feed");
     const labels = await labelsShown(feed);
     expect(labels.every((label) => label === "TRAFFIC" || label === "NON_TRAFFIC")).toBe(true);
     const marks = await feed.getByTestId("feed").locator("mark").allTextContents();
@@ -236,17 +236,17 @@ describe("dashboard", () => {
     await shot(feed, "feed-desktop");
 
     await feed.getByRole("button", { name: "Pause" }).click();
-    const frozen = await tweets();
+    const frozen = await posts();
     await number(
       () => pausedCount(feed),
       (n) => n >= 3,
       "arrivals while paused",
     );
-    expect(await tweets()).toBe(frozen);
+    expect(await posts()).toBe(frozen);
     await shot(feed, "feed-paused");
     const held = await pausedCount(feed);
     await feed.getByRole("button", { name: "Resume" }).click();
-    await number(tweets, (n) => n >= Math.min(200, frozen + held), "the held posts to show");
+    await number(posts, (n) => n >= Math.min(200, frozen + held), "the held posts to show");
     expect(await feed.getByTestId("paused-count").count()).toBe(0);
   }, 120_000);
 
@@ -271,7 +271,7 @@ describe("dashboard", () => {
       { topic: kafka.topics.user(slug), key: post.id, value: encodeMessage(ClassifiedPost, post) },
     ]);
 
-    const card = feed.locator(`[data-testid="tweet"][data-id="${post.id}"]`);
+    const card = feed.locator(`[data-testid="post"][data-id="${post.id}"]`);
     await card.waitFor({ timeout: 30_000 });
     expect(await card.getByTestId("source-badge").getAttribute("data-source")).toBe("BLUESKY");
     const link = card.getByTestId("source-link");
@@ -285,7 +285,7 @@ describe("dashboard", () => {
     // The source filter keeps only the Bluesky post.
     await feed.getByTestId("source-filter").selectOption("BLUESKY");
     await number(
-      () => countOf(feed, "tweet"),
+      () => countOf(feed, "post"),
       (n) => n === 1,
       "only the Bluesky post",
     );
@@ -299,7 +299,7 @@ describe("dashboard", () => {
     await card.waitFor({ state: "detached", timeout: 30_000 });
     await feed.getByTestId("source-filter").selectOption("ALL");
     await number(
-      () => countOf(feed, "tweet"),
+      () => countOf(feed, "post"),
       (n) => n > 1,
       "posts of every source again",
     );
@@ -333,7 +333,7 @@ describe("dashboard", () => {
       { topic: kafka.topics.user(slug), key: id, value: encodeMessage(ClassifiedPost, value) },
     ];
     await writeToKafka(post(first));
-    const cards = feed.locator(`[data-testid="tweet"][data-id="${id}"]`);
+    const cards = feed.locator(`[data-testid="post"][data-id="${id}"]`);
     await cards.first().waitFor({ timeout: 30_000 });
     expect(await cards.first().getByTestId("edited").count()).toBe(0);
 
@@ -354,7 +354,7 @@ describe("dashboard", () => {
   it("filters by label and fits a phone screen, light and dark", async () => {
     await feed.getByLabel("Label").selectOption("TRAFFIC");
     await number(
-      () => countOf(feed, "tweet"),
+      () => countOf(feed, "post"),
       (n) => n >= 1,
       "traffic posts",
     );
@@ -378,9 +378,9 @@ describe("dashboard", () => {
       },
     ]);
     await feed.getByLabel("Label").selectOption("NOT_CLASSIFIED");
-    const card = feed.locator(`[data-testid="tweet"][data-id="${english.id}"]`);
+    const card = feed.locator(`[data-testid="post"][data-id="${english.id}"]`);
     await card.waitFor({ timeout: 30_000 });
-    expect(await countOf(feed, "tweet")).toBe(1);
+    expect(await countOf(feed, "post")).toBe(1);
     expect(await card.getByTestId("label-badge").textContent()).toBe("Not classified (en)");
     // No model confidence is shown for a post the model did not label.
     expect(await card.textContent()).not.toMatch(/\d%/);
@@ -396,7 +396,7 @@ describe("dashboard", () => {
 
     await feed.setViewportSize({ width: 390, height: 844 });
     await number(
-      () => countOf(feed, "tweet"),
+      () => countOf(feed, "post"),
       (n) => n >= 3,
       "posts on the phone layout",
     );
@@ -437,7 +437,7 @@ describe("dashboard", () => {
     const expected = body.data.tweets.edges.map((edge) => edge.node.id);
     expect(expected.length).toBeGreaterThan(0);
     const ids = () =>
-      feed.getByTestId("tweet").evaluateAll((items) => items.map((item) => item.dataset.id ?? ""));
+      feed.getByTestId("post").evaluateAll((items) => items.map((item) => item.dataset.id ?? ""));
     await waitFor(
       async () => {
         const shown = new Set(await ids());

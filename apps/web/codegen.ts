@@ -5,7 +5,10 @@
 // client's documents or this file.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-const model = "../graphql/model.ts";
+// Mapper paths are relative to the generated file (src/server/generated/).
+const hub = "../hub/index.ts";
+const topics = "../topics/index.ts";
+const mappers = "../graphql/mappers.ts";
 
 const config: CodegenConfig = {
   schema: "src/server/schema.graphql",
@@ -21,14 +24,16 @@ const config: CodegenConfig = {
         },
         enumsAsTypes: true,
         contextType: "../graphql/context.ts#GatewayContext",
+        // The objects resolvers return for each GraphQL type (graphql/mappers.ts).
         mappers: {
-          Topic: `${model}#TopicRecord`,
-          Tweet: `${model}#HubItem`,
-          TweetConnection: `${model}#TweetPage`,
-          TopicStats: `${model}#TopicStatsModel`,
-          StatsBucket: `${model}#StatsBucketModel`,
-          LabelCounts: `${model}#LabelCountsModel`,
-          TopicChange: `${model}#TopicChangeModel`,
+          Topic: `${topics}#TopicRecord`,
+          Tweet: `${hub}#TopicPost`,
+          TweetConnection: `${hub}#PostPage`,
+          TopicStats: `${mappers}#TopicStatsMapper`,
+          StatsBucket: `${hub}#MinuteBucket`,
+          // Imported under another name: the generated file declares the schema's LabelCounts.
+          LabelCounts: `${hub}#LabelCounts as LabelCountsMapper`,
+          TopicChange: `${mappers}#TopicChangeMapper`,
         },
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: "T | null",

@@ -1,2 +1,2 @@
-export { startWebServer, type WebServer, type WebServerOptions } from "./server.ts";
+export { startWebServer, type WebServer, type WebServerOptions } from "./server/web-server.ts";
 export { loadWebEnv, webEnvSchema, type WebEnv } from "./env.ts";

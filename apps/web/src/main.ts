@@ -1,7 +1,7 @@
 // Entry point: parse configuration, start, stop on SIGINT/SIGTERM.
 import { ConfigError, createLogger, stopOnSignals } from "@tweetream/shared";
 import { loadWebEnv } from "./env.ts";
-import { startWebServer } from "./server.ts";
+import { startWebServer } from "./server/web-server.ts";
 
 const bootLogger = createLogger("web");
 try {

@@ -2,7 +2,7 @@
 // query compiler (engineType "client"): no native engine, works offline.
 // SQLite (better-sqlite3) is the embedded default; a postgres:// DATABASE_URL
 // switches to PostgreSQL (node-postgres). Both clients are generated from the
-// one model file prisma/topic.prisma, so they share one shape.
+// one schema file prisma/topic.prisma, so they share one shape.
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";

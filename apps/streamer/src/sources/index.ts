@@ -5,7 +5,7 @@ import { createJetstreamSource } from "./bluesky/jetstream.ts";
 import { createFileSource } from "./file.ts";
 import { createMastodonSource } from "./mastodon/mastodon.ts";
 import type { Source } from "./source.ts";
-import { createSyntheticSource } from "./synthetic.ts";
+import { createSyntheticSource } from "./synthetic/synthetic-source.ts";
 import { createXSource } from "./x.ts";
 
 /** The sources STREAMER_SOURCE names, configured from the environment. */

@@ -30,7 +30,7 @@ import {
   topicNames,
 } from "@tweetream/shared";
 import { loadWebEnv } from "../env.ts";
-import { startWebServer } from "../server.ts";
+import { startWebServer } from "../server/web-server.ts";
 import { classifiedPost } from "../server/hub/hub-fixtures.ts";
 
 const { values } = parseArgs({

@@ -2,11 +2,11 @@
 // `graphql()` documents below and types them from src/server/schema.graphql
 // (generated/, see codegen.ts), so a document and its result type cannot drift.
 import { graphql } from "./generated/index.ts";
-import type { TopicFieldsFragment, TweetFieldsFragment } from "./generated/graphql.ts";
+import type { TopicFieldsFragment, PostFieldsFragment } from "./generated/graphql.ts";
 
 export type { Label, PostSource } from "./generated/graphql.ts";
 export type Topic = TopicFieldsFragment;
-export type Tweet = TweetFieldsFragment;
+export type Post = PostFieldsFragment;
 
 // Declared for codegen only: it appends a fragment to every document that
 // spreads it and inlines its fields into that result type (no masking).
@@ -23,7 +23,7 @@ graphql(`
 `);
 
 graphql(`
-  fragment TweetFields on Tweet {
+  fragment PostFields on Tweet {
     id
     text
     source
@@ -84,7 +84,7 @@ export const RECENT_TWEETS = graphql(`
       edges {
         cursor
         node {
-          ...TweetFields
+          ...PostFields
         }
       }
     }
@@ -94,7 +94,7 @@ export const RECENT_TWEETS = graphql(`
 export const TWEET_ADDED = graphql(`
   subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {
     tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {
-      ...TweetFields
+      ...PostFields
     }
   }
 `);

@@ -18,10 +18,10 @@ import {
   TWEET_DELETED,
   type Label,
   type PostSource,
-  type Tweet,
+  type Post,
 } from "./graphql-operations.ts";
 import { useTransport } from "./transport-context.tsx";
-import { TweetCard } from "./tweet-card.tsx";
+import { PostCard } from "./post-card.tsx";
 import { useFrameBatch } from "./use-frame-batch.ts";
 
 /** How many posts the list keeps (newest). */
@@ -52,24 +52,24 @@ class SeenIds {
 }
 
 /** One version of a post: its id, and its `editedAt` when it is an edit. */
-function versionKey(tweet: Pick<Tweet, "id" | "editedAt">): string {
-  return tweet.editedAt === null ? tweet.id : `${tweet.id} ${tweet.editedAt}`;
+function versionKey(post: Pick<Post, "id" | "editedAt">): string {
+  return post.editedAt === null ? post.id : `${post.id} ${post.editedAt}`;
 }
 
-/** True when `tweet` is a version of `id` that a deletion (or the edit at `editedAt`) takes away. */
-function goneBy(tweet: Tweet, id: string, editedAt: string | null): boolean {
-  return tweet.id === id && (editedAt === null || (tweet.editedAt ?? "") < editedAt);
+/** True when `post` is a version of `id` that a deletion (or the edit at `editedAt`) takes away. */
+function goneBy(post: Post, id: string, editedAt: string | null): boolean {
+  return post.id === id && (editedAt === null || (post.editedAt ?? "") < editedAt);
 }
 
 /** Prepends `incoming` (oldest first) to `list` (newest first), dropping known versions. */
-function merge(list: Tweet[], incoming: Tweet[], limit: number): Tweet[] {
+function merge(list: Post[], incoming: Post[], limit: number): Post[] {
   const seen = new Set(list.map(versionKey));
-  const fresh: Tweet[] = [];
-  for (const tweet of incoming) {
-    const key = versionKey(tweet);
+  const fresh: Post[] = [];
+  for (const post of incoming) {
+    const key = versionKey(post);
     if (seen.has(key)) continue;
     seen.add(key);
-    fresh.push(tweet);
+    fresh.push(post);
   }
   if (fresh.length === 0) return list;
   return [...fresh.reverse(), ...list].slice(0, limit);
@@ -87,7 +87,7 @@ export function LiveFeed({
   sources: PostSource[] | null;
 }) {
   const transport = useTransport();
-  const [items, setItems] = useState<Tweet[]>([]);
+  const [items, setItems] = useState<Post[]>([]);
   const [paused, setPaused] = useState(false);
   const [heldCount, setHeldCount] = useState(0);
   const [ended, setEnded] = useState(false);
@@ -100,7 +100,7 @@ export function LiveFeed({
   // Read by the frame batcher, so set together with `paused`, not after render.
   const pausedRef = useRef(false);
   /** Posts that arrived while paused, newest first. */
-  const held = useRef<Tweet[]>([]);
+  const held = useRef<Post[]>([]);
   // A resubscription replays from its `after`; graphql-ws may resend the old
   // one before ours replaces it, so posts already delivered are dropped here.
   const seen = useRef(new SeenIds());
@@ -133,8 +133,8 @@ export function LiveFeed({
     });
   }, [transport]);
 
-  const push = useFrameBatch<Tweet>((arrivals, arrived) => {
-    const batch = arrivals.filter((tweet) => !deleted.current.has(tweet.id));
+  const push = useFrameBatch<Post>((arrivals, arrived) => {
+    const batch = arrivals.filter((post) => !deleted.current.has(post.id));
     if (pausedRef.current) {
       held.current = merge(held.current, batch, FEED_LIMIT);
       setHeldCount((count) => count + arrived);
@@ -152,10 +152,10 @@ export function LiveFeed({
           fetchPolicy: "no-cache",
           ignoreResults: true,
           onData: ({ data }) => {
-            const tweet = data.data?.tweetAdded;
-            if (!tweet || !seen.current.add(versionKey(tweet))) return;
-            lastCursor.current = tweet.cursor;
-            push(tweet);
+            const post = data.data?.tweetAdded;
+            if (!post || !seen.current.add(versionKey(post))) return;
+            lastCursor.current = post.cursor;
+            push(post);
           },
           onComplete: () => {
             if (failed.current) failed.current = false;
@@ -188,10 +188,10 @@ export function LiveFeed({
         seen.current.add(id);
       }
       const holding = held.current.length;
-      held.current = held.current.filter((tweet) => !goneBy(tweet, id, editedAt));
+      held.current = held.current.filter((post) => !goneBy(post, id, editedAt));
       const dropped = holding - held.current.length;
       if (dropped > 0) setHeldCount((count) => count - dropped);
-      setItems((current) => current.filter((tweet) => !goneBy(tweet, id, editedAt)));
+      setItems((current) => current.filter((post) => !goneBy(post, id, editedAt)));
     },
   });
 
@@ -275,8 +275,8 @@ export function LiveFeed({
         </p>
       )}
       <ol className="flex flex-col gap-2" aria-label="Posts, newest first" data-testid="feed">
-        {items.map((tweet) => (
-          <TweetCard key={versionKey(tweet)} tweet={tweet} terms={terms} />
+        {items.map((post) => (
+          <PostCard key={versionKey(post)} post={post} terms={terms} />
         ))}
       </ol>
     </section>

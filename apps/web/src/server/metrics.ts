@@ -8,7 +8,7 @@ import {
   type Registry,
 } from "@tweetream/shared";
 import type { DroppingSubscription } from "./graphql/gateway-services.ts";
-import type { HubItem } from "./hub/index.ts";
+import type { TopicPost } from "./hub/index.ts";
 
 /** The web server's Prometheus metrics (docs/OPERATIONS.md lists them all). */
 export function createWebMetrics(
@@ -82,20 +82,20 @@ export function createWebMetrics(
     subscriberDropped: (subscription: DroppingSubscription) => {
       dropped.inc({ subscription });
     },
-    /** For TweetHub's `onDeleted`. */
+    /** For PostHub's `onDeleted`. */
     deleted: (removed: number) => {
       deleted.inc(removed);
     },
-    /** For TweetHub's `onTooSlow`. */
+    /** For PostHub's `onTooSlow`. */
     subscriberTooSlow: () => {
       tooSlow.inc();
     },
-    /** For TweetHub's `onDuplicate`. */
-    duplicate: (item: HubItem) => {
+    /** For PostHub's `onDuplicate`. */
+    duplicate: (item: TopicPost) => {
       duplicates.inc({ topic: item.slug });
     },
-    /** For TweetHub's `onDelivered`. */
-    delivered: (item: HubItem, subscribers: number) => {
+    /** For PostHub's `onDelivered`. */
+    delivered: (item: TopicPost, subscribers: number) => {
       posts.inc({ topic: item.slug });
       if (subscribers === 0) return;
       deliveries.inc(subscribers);

@@ -15,12 +15,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment TopicFields on Topic {\n    slug\n    name\n    rule\n    description\n    status\n    createdAt\n    updatedAt\n  }\n": typeof types.TopicFieldsFragmentDoc,
-    "\n  fragment TweetFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n": typeof types.TweetFieldsFragmentDoc,
+    "\n  fragment PostFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n": typeof types.PostFieldsFragmentDoc,
     "\n  fragment StatsFields on TopicStats {\n    topic\n    window\n    buckets {\n      minute\n      traffic\n      nonTraffic\n      notClassified\n      total\n    }\n    totals {\n      traffic\n      nonTraffic\n      notClassified\n      total\n    }\n  }\n": typeof types.StatsFieldsFragmentDoc,
     "\n  query Topics {\n    topics {\n      ...TopicFields\n    }\n  }\n": typeof types.TopicsDocument,
     "\n  subscription TopicsChanged {\n    topicsChanged {\n      kind\n      slug\n    }\n  }\n": typeof types.TopicsChangedDocument,
-    "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...TweetFields\n        }\n      }\n    }\n  }\n": typeof types.RecentTweetsDocument,
-    "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...TweetFields\n    }\n  }\n": typeof types.TweetAddedDocument,
+    "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...PostFields\n        }\n      }\n    }\n  }\n": typeof types.RecentTweetsDocument,
+    "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...PostFields\n    }\n  }\n": typeof types.TweetAddedDocument,
     "\n  subscription TweetDeleted($topic: ID!) {\n    tweetDeleted(topic: $topic) {\n      id\n      topic\n      editedAt\n    }\n  }\n": typeof types.TweetDeletedDocument,
     "\n  subscription TopicStatsLive($topic: ID!, $window: Int!) {\n    topicStats(topic: $topic, window: $window) {\n      ...StatsFields\n    }\n  }\n": typeof types.TopicStatsLiveDocument,
     "\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n": typeof types.ValidateRuleDocument,
@@ -30,12 +30,12 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment TopicFields on Topic {\n    slug\n    name\n    rule\n    description\n    status\n    createdAt\n    updatedAt\n  }\n": types.TopicFieldsFragmentDoc,
-    "\n  fragment TweetFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n": types.TweetFieldsFragmentDoc,
+    "\n  fragment PostFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n": types.PostFieldsFragmentDoc,
     "\n  fragment StatsFields on TopicStats {\n    topic\n    window\n    buckets {\n      minute\n      traffic\n      nonTraffic\n      notClassified\n      total\n    }\n    totals {\n      traffic\n      nonTraffic\n      notClassified\n      total\n    }\n  }\n": types.StatsFieldsFragmentDoc,
     "\n  query Topics {\n    topics {\n      ...TopicFields\n    }\n  }\n": types.TopicsDocument,
     "\n  subscription TopicsChanged {\n    topicsChanged {\n      kind\n      slug\n    }\n  }\n": types.TopicsChangedDocument,
-    "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...TweetFields\n        }\n      }\n    }\n  }\n": types.RecentTweetsDocument,
-    "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...TweetFields\n    }\n  }\n": types.TweetAddedDocument,
+    "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...PostFields\n        }\n      }\n    }\n  }\n": types.RecentTweetsDocument,
+    "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...PostFields\n    }\n  }\n": types.TweetAddedDocument,
     "\n  subscription TweetDeleted($topic: ID!) {\n    tweetDeleted(topic: $topic) {\n      id\n      topic\n      editedAt\n    }\n  }\n": types.TweetDeletedDocument,
     "\n  subscription TopicStatsLive($topic: ID!, $window: Int!) {\n    topicStats(topic: $topic, window: $window) {\n      ...StatsFields\n    }\n  }\n": types.TopicStatsLiveDocument,
     "\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n": types.ValidateRuleDocument,
@@ -65,7 +65,7 @@ export function graphql(source: "\n  fragment TopicFields on Topic {\n    slug\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TweetFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n"): (typeof documents)["\n  fragment TweetFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n"];
+export function graphql(source: "\n  fragment PostFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n"): (typeof documents)["\n  fragment PostFields on Tweet {\n    id\n    text\n    source\n    url\n    author {\n      id\n      username\n    }\n    createdAt\n    editedAt\n    label\n    score\n    notClassifiedLanguage\n    cursor\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -81,11 +81,11 @@ export function graphql(source: "\n  subscription TopicsChanged {\n    topicsCha
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...TweetFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...TweetFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...PostFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RecentTweets($topic: ID!, $labels: [Label!], $sources: [PostSource!], $first: Int!) {\n    tweets(topic: $topic, labels: $labels, sources: $sources, first: $first) {\n      edges {\n        cursor\n        node {\n          ...PostFields\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...TweetFields\n    }\n  }\n"): (typeof documents)["\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...TweetFields\n    }\n  }\n"];
+export function graphql(source: "\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...PostFields\n    }\n  }\n"): (typeof documents)["\n  subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {\n    tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {\n      ...PostFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

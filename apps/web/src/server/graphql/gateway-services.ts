@@ -1,11 +1,11 @@
 import type { Logger } from "@tweetream/shared";
-import type { TweetHub } from "../hub/index.ts";
+import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
-  hub: Pick<TweetHub, "subscribe" | "history" | "stats" | "onDeleted">;
+  hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted">;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;

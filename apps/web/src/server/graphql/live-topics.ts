@@ -1,4 +1,4 @@
-import type { TopicChangeModel } from "./model.ts";
+import type { TopicChangeMapper } from "./mappers.ts";
 
 /**
  * The topics this web process serves right now: those its catalogue follower
@@ -8,7 +8,7 @@ import type { TopicChangeModel } from "./model.ts";
  */
 export class LiveTopics {
   #slugs: ReadonlySet<string> = new Set();
-  readonly #listeners = new Set<(change: TopicChangeModel) => void>();
+  readonly #listeners = new Set<(change: TopicChangeMapper) => void>();
   readonly #waiters = new Set<() => void>();
 
   /** The current slugs. */
@@ -26,14 +26,14 @@ export class LiveTopics {
   }
 
   /** Replaces the set of live topics and, when given, tells every listener about `change`. */
-  update(slugs: ReadonlySet<string>, change?: TopicChangeModel): void {
+  update(slugs: ReadonlySet<string>, change?: TopicChangeMapper): void {
     this.#slugs = new Set(slugs);
     for (const wake of [...this.#waiters]) wake();
     if (change) for (const listener of [...this.#listeners]) listener(change);
   }
 
   /** Calls `listener` with every change from now on; returns the function that stops it. */
-  onChange(listener: (change: TopicChangeModel) => void): () => void {
+  onChange(listener: (change: TopicChangeMapper) => void): () => void {
     this.#listeners.add(listener);
     return () => {
       this.#listeners.delete(listener);

@@ -14,7 +14,7 @@ interface Item {
 }
 
 // A real schema, executed by graphql-js: one subscription whose events wrap
-// the same Item object for every subscriber, as the tweet hub does.
+// the same Item object for every subscriber, as the post hub does.
 const streams: PushIterator<{ added: Item }>[] = [];
 let resolved = 0;
 const schema = makeExecutableSchema({

@@ -1,13 +1,13 @@
 // Subscription events executed once per post and query shape, not once per
 // subscriber. Thousands of dashboards subscribe to the same topic with the same
 // selection; graphql-js would otherwise run the whole selection for each of
-// them on every post. The hub hands every subscriber the same HubItem object,
+// them on every post. The hub hands every subscriber the same TopicPost object,
 // so a result cached on that object (in a WeakMap, gone with the item) serves
 // every subscriber whose query selects the same fields. Arguments of the root
 // field (topic, labels, after) only decide which events a subscriber gets, so
 // they may differ; a query that uses variables anywhere else is executed per
 // subscriber, as usual. For `tweetAdded` the result is also serialised once
-// and written by the gateway itself (ws-frames.ts, tweet-feed.ts); the other
+// and written by the gateway itself (ws-frames.ts, post-feed.ts); the other
 // subscriptions' messages are written by graphql-ws. Those bytes are kept for
 // the newest RENDERED_ITEMS posts rendered, not for as long as the history
 // keeps a post: subscribers that keep up all take a post within moments of
@@ -25,9 +25,9 @@ import {
   type FieldNode,
 } from "graphql";
 import { LRUCache } from "lru-cache";
-import type { HubItem } from "../hub/index.ts";
+import type { TopicPost } from "../hub/index.ts";
 import type { GatewayContext } from "./context.ts";
-import { TweetFeed } from "./tweet-feed.ts";
+import { PostFeed } from "./post-feed.ts";
 import { frameSink, type OperationSocket } from "./ws-frames.ts";
 
 /**
@@ -50,7 +50,7 @@ export interface SharedExecutionStats {
 export function sharedSubscribe(stats: SharedExecutionStats) {
   const cache = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
   /** `next` payload bytes per post and selection, for the posts rendered last. */
-  const payloads = new LRUCache<HubItem, Map<string, Buffer>>({ max: RENDERED_ITEMS });
+  const payloads = new LRUCache<TopicPost, Map<string, Buffer>>({ max: RENDERED_ITEMS });
   /** Selection keys per parsed document (the gateway reuses documents) and operation name. */
   const keys = new WeakMap<object, Map<string | null | undefined, string | undefined>>();
   const selectionKeyOf = (args: ExecutionArgs): string | undefined => {
@@ -69,17 +69,17 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source;
     const key = selectionKeyOf(args);
-    if (source instanceof TweetFeed) {
+    if (source instanceof PostFeed) {
       const socket = operationSocket(args);
       if (!socket) throw new Error("tweetAdded is served over WebSocket only");
-      const serialise = (item: HubItem): Buffer => {
+      const serialise = (item: TopicPost): Buffer => {
         stats.executed++;
         const result = execute({ ...args, rootValue: { tweetAdded: item } });
         // Tweet's field resolvers are synchronous; a promise here is a bug.
         if (result instanceof Promise) throw new Error("a Tweet's fields must resolve at once");
         return Buffer.from(JSON.stringify(socket.payload(result)));
       };
-      const render = (item: HubItem): Buffer =>
+      const render = (item: TopicPost): Buffer =>
         key === undefined
           ? serialise(item)
           : cachedFor(payloads, item, key, stats, () => serialise(item));

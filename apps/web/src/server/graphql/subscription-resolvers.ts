@@ -6,21 +6,21 @@ import {
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
-import type { TopicChangeModel, TopicStatsModel } from "./model.ts";
+import type { TopicChangeMapper, TopicStatsMapper } from "./mappers.ts";
 import { PushIterator } from "./push-iterator.ts";
 import { sharedTopicStats } from "./topic-stats.ts";
-import { TweetFeed } from "./tweet-feed.ts";
+import { PostFeed } from "./post-feed.ts";
 
 /** How often `topicStats` sends a fresh figure. */
 export const STATS_INTERVAL_MS = 1000;
 
 export const subscriptionResolvers: SubscriptionResolvers = {
   tweetAdded: {
-    // Started, and its posts written, by the execution layer (tweet-feed.ts).
+    // Started, and its posts written, by the execution layer (post-feed.ts).
     subscribe: async (_parent, { topic, labels, sources, after }, { services }) => {
       const cursor = checkCursor(after);
       await requireLiveTopic(services, topic);
-      return new TweetFeed(services.hub, topic, {
+      return new PostFeed(services.hub, topic, {
         after: cursor,
         labels: labelFilter(labels),
         sources: sourceFilter(sources),
@@ -55,7 +55,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       const minutes = checkStatsWindow(window);
       await requireLiveTopic(services, topic);
       // A slow reader only ever needs the latest figure.
-      const stream = new PushIterator<{ topicStats: TopicStatsModel }>({ maxBuffered: 1 });
+      const stream = new PushIterator<{ topicStats: TopicStatsMapper }>({ maxBuffered: 1 });
       stream.onClose(
         sharedTopicStats(services.hub, STATS_INTERVAL_MS).subscribe(topic, minutes, (stats) => {
           if (services.live.has(topic)) stream.push({ topicStats: stats });
@@ -73,7 +73,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 
   topicsChanged: {
     subscribe: (_parent, _args, { services }) => {
-      const stream = new PushIterator<{ topicsChanged: TopicChangeModel }>({
+      const stream = new PushIterator<{ topicsChanged: TopicChangeMapper }>({
         onDrop: () => services.onSubscriberDropped?.("topicsChanged"),
       });
       stream.onClose(

@@ -1,5 +1,5 @@
 import type { GatewayServices } from "./gateway-services.ts";
-import type { TopicStatsModel } from "./model.ts";
+import type { TopicStatsMapper } from "./mappers.ts";
 
 /** The hub's per-minute counts of `slug` over the last `window` minutes, as a TopicStats. */
 export function topicStats(
@@ -7,13 +7,13 @@ export function topicStats(
   slug: string,
   window: number,
   now?: number,
-): TopicStatsModel {
+): TopicStatsMapper {
   const { buckets, totals } = services.hub.stats(slug, window, now);
   return { topic: slug, window, buckets, totals };
 }
 
 type StatsHub = Pick<GatewayServices, "hub">["hub"];
-type StatsListener = (stats: TopicStatsModel) => void;
+type StatsListener = (stats: TopicStatsMapper) => void;
 
 /**
  * topicStats figures, computed once per tick for each (topic, window) that has
@@ -23,7 +23,7 @@ type StatsListener = (stats: TopicStatsModel) => void;
 export class SharedTopicStats {
   readonly #feeds = new Map<
     string,
-    { listeners: Set<StatsListener>; latest: TopicStatsModel; timer: NodeJS.Timeout }
+    { listeners: Set<StatsListener>; latest: TopicStatsMapper; timer: NodeJS.Timeout }
   >();
 
   constructor(

@@ -10,15 +10,15 @@ import {
   type Logger,
   type TopicUpserted,
 } from "@tweetream/shared";
-import type { TweetHub } from "../hub/index.ts";
+import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin, TopicRecord } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
-import type { TopicChangeModel } from "./model.ts";
+import type { TopicChangeMapper } from "./mappers.ts";
 
 export interface TopicSyncOptions {
   kafka: KafkaClient;
   logger: Logger;
-  hub: Pick<TweetHub, "start" | "setTopics">;
+  hub: Pick<PostHub, "start" | "setTopics">;
   topics: Pick<TopicAdmin, "get">;
   live: LiveTopics;
   /** Called for each malformed control record set aside (metrics). */
@@ -90,7 +90,7 @@ async function describe(
   wasLive: boolean,
   topics: Pick<TopicAdmin, "get">,
   logger: Logger,
-): Promise<TopicChangeModel> {
+): Promise<TopicChangeMapper> {
   if (event.type === "topic.deleted") return { kind: "DELETED", slug: event.slug, topic: null };
   let topic: TopicRecord | undefined;
   try {

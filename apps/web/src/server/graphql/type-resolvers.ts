@@ -1,5 +1,5 @@
 // Field resolvers of the types whose parents are our own objects (codegen's
-// mappers): a Tweet is a HubItem, stats buckets are the hub's counts.
+// mappers): a Tweet is a TopicPost, stats buckets are the hub's counts.
 import type { Resolvers } from "../generated/graphql.ts";
 import { graphqlLabel, graphqlSource } from "./labels.ts";
 

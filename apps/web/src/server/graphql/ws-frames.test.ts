@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { waitFor } from "@tweetream/shared/testing";
-import type { HubItem } from "../hub/index.ts";
+import type { TopicPost } from "../hub/index.ts";
 import { SOCKET_BUFFER_LIMIT } from "./coalesce-writes.ts";
 import { frameSink } from "./ws-frames.ts";
 
@@ -36,8 +36,8 @@ async function connected() {
 }
 
 /** An item whose payload `render` below turns into `{"data":{"n":<n>,"pad":"…"}}`. */
-const item = (n: number, pad: number) => ({ n, pad }) as unknown as HubItem;
-const render = (value: HubItem) => {
+const item = (n: number, pad: number) => ({ n, pad }) as unknown as TopicPost;
+const render = (value: TopicPost) => {
   const { n, pad } = value as unknown as { n: number; pad: number };
   return Buffer.from(JSON.stringify({ data: { n, pad: "x".repeat(pad) } }));
 };

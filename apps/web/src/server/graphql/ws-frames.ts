@@ -10,7 +10,7 @@
 import type { Duplex } from "node:stream";
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 import type { WebSocket } from "ws";
-import type { HubItem, HubSink } from "../hub/index.ts";
+import type { TopicPost, HubSink } from "../hub/index.ts";
 import { SOCKET_BUFFER_LIMIT } from "./coalesce-writes.ts";
 
 /** What a WebSocket operation's context carries so the gateway can write its frames. */
@@ -73,7 +73,7 @@ function frameHeader(length: number): Buffer {
  */
 export function frameSink(
   socket: OperationSocket,
-  render: (item: HubItem) => Buffer,
+  render: (item: TopicPost) => Buffer,
   resume: () => void,
 ): Omit<HubSink, "end"> {
   const { ws, tcp } = socket;

@@ -1,6 +1,6 @@
 // Test data for the hub's tests (not used by the server).
 import type { ClassifiedPost, PostLabel } from "@tweetream/shared";
-import type { HubEnd, HubItem, HubSubscription, TweetHub } from "./tweet-hub.ts";
+import type { HubEnd, TopicPost, HubSubscription, PostHub } from "./post-hub.ts";
 
 /** A valid classified post with id `id` and label `label`. */
 export function classifiedPost(
@@ -31,9 +31,9 @@ export function classifiedPost(
  * item, `onEnd` at the end (the tests' stand-in for a socket that keeps up).
  */
 export function listen(
-  hub: TweetHub,
+  hub: PostHub,
   slug: string,
-  onItem: (item: HubItem) => void,
+  onItem: (item: TopicPost) => void,
   onEnd: (reason: HubEnd) => void,
   options: { after?: string; labels?: PostLabel[] } = {},
 ): HubSubscription {

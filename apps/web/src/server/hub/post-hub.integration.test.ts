@@ -1,4 +1,4 @@
-// TweetHub against a real Kafka broker (the web project's global setup starts one).
+// PostHub against a real Kafka broker (the web project's global setup starts one).
 import {
   ClassifiedPost,
   coreTopicSpecs,
@@ -16,14 +16,14 @@ import {
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { classifiedPost, listen } from "./hub-fixtures.ts";
-import { TweetHub, type HubItem } from "./tweet-hub.ts";
+import { PostHub, type TopicPost } from "./post-hub.ts";
 
 const logger = createLogger("hub-test", "warn");
 const topics = topicNames(uniqueName("hub"));
 const MINUTE = 60_000;
 let kafka: KafkaClient;
 let producer: Producer;
-const hubs: TweetHub[] = [];
+const hubs: PostHub[] = [];
 const consumers: Consumer[] = [];
 
 beforeAll(async () => {
@@ -63,18 +63,18 @@ async function writePosts(slug: string, prefix: string, from: number, to: number
   await producer.send(records);
 }
 
-function newHub(historyPerTopic = 1000, statsReadBackPerTopic?: number): TweetHub {
-  const hub = new TweetHub({ kafka, logger, historyPerTopic, statsReadBackPerTopic });
+function newHub(historyPerTopic = 1000, statsReadBackPerTopic?: number): PostHub {
+  const hub = new PostHub({ kafka, logger, historyPerTopic, statsReadBackPerTopic });
   hubs.push(hub);
   return hub;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const idsOf = (items: readonly HubItem[]) => items.map((i) => i.post.id);
+const idsOf = (items: readonly TopicPost[]) => items.map((i) => i.post.id);
 
 /** Every item of a topic's history, page by page, newest first. */
-function allPages(hub: TweetHub, slug: string, labels?: PostLabel[]): HubItem[] {
-  const items: HubItem[] = [];
+function allPages(hub: PostHub, slug: string, labels?: PostLabel[]): TopicPost[] {
+  const items: TopicPost[] = [];
   let after: string | undefined;
   for (;;) {
     const page = hub.history(slug, { first: 7, labels, ...(after ? { after } : {}) });
@@ -84,14 +84,14 @@ function allPages(hub: TweetHub, slug: string, labels?: PostLabel[]): HubItem[] 
   }
 }
 
-describe("TweetHub", () => {
+describe("PostHub", () => {
   it("fans each post out as one object to 1,000 subscribers, pages history, resumes and counts", async () => {
     const slug = uniqueName("fan");
     await createTopic(slug);
     const hub = newHub();
     await hub.start(new Set([slug]));
 
-    const received = Array.from({ length: 1000 }, () => [] as HubItem[]);
+    const received = Array.from({ length: 1000 }, () => [] as TopicPost[]);
     let ended = 0;
     const onEnd = () => ended++;
     for (const items of received) listen(hub, slug, (item) => items.push(item), onEnd);
@@ -129,10 +129,10 @@ describe("TweetHub", () => {
     // Resuming after the tenth newest replays the nine after it, in order, and goes on live.
     const tenth = newestFirst[9];
     if (!tenth) throw new Error("missing item");
-    const resumed: HubItem[] = [];
+    const resumed: TopicPost[] = [];
     listen(hub, slug, (item) => resumed.push(item), onEnd, { after: tenth.cursor });
     expect(idsOf(resumed)).toEqual(idsOf(newestFirst.slice(0, 9)).reverse());
-    const resumedTraffic: HubItem[] = [];
+    const resumedTraffic: TopicPost[] = [];
     listen(hub, slug, (item) => resumedTraffic.push(item), onEnd, {
       after: tenth.cursor,
       labels: ["traffic"],
@@ -157,7 +157,7 @@ describe("TweetHub", () => {
     const slug = uniqueName("dup");
     await createTopic(slug, 2);
     const duplicates: string[] = [];
-    const hub = new TweetHub({
+    const hub = new PostHub({
       kafka,
       logger,
       onDuplicate: (item) => duplicates.push(item.post.id),
@@ -197,7 +197,7 @@ describe("TweetHub", () => {
     await createTopic(slug, 1);
     const hub = newHub();
     await hub.start(new Set([slug]));
-    const seen: HubItem[] = [];
+    const seen: TopicPost[] = [];
     listen(
       hub,
       slug,
@@ -239,7 +239,7 @@ describe("TweetHub", () => {
     }
     const hub = newHub(20);
     await hub.start(new Set([slug]));
-    const live: HubItem[] = [];
+    const live: TopicPost[] = [];
     listen(
       hub,
       slug,
@@ -431,7 +431,7 @@ describe("TweetHub", () => {
       logger,
       topics,
     });
-    const hub = new TweetHub({ kafka: vanishing, logger });
+    const hub = new PostHub({ kafka: vanishing, logger });
     try {
       await hub.start(new Set([steady]));
       await hub.setTopics(new Set([steady, flaky]));

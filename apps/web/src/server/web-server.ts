@@ -17,19 +17,19 @@ import {
   type Logger,
   type Service,
 } from "@tweetream/shared";
-import type { WebEnv } from "./env.ts";
+import type { WebEnv } from "../env.ts";
 import {
   LiveTopics,
   startGateway,
   startTopicSync,
   trustedProxies,
   type Gateway,
-} from "./server/graphql/index.ts";
-import { TweetHub } from "./server/hub/index.ts";
-import { createWebMetrics } from "./server/metrics.ts";
-import { createRequestLog } from "./server/request-log.ts";
-import { apiHeaders, dashboardHeaders } from "./server/security-headers.ts";
-import { TopicAdmin } from "./server/topics/index.ts";
+} from "./graphql/index.ts";
+import { PostHub } from "./hub/index.ts";
+import { createWebMetrics } from "./metrics.ts";
+import { createRequestLog } from "./request-log.ts";
+import { apiHeaders, dashboardHeaders } from "./security-headers.ts";
+import { TopicAdmin } from "./topics/index.ts";
 
 export interface WebServerOptions {
   env: WebEnv;
@@ -54,7 +54,7 @@ interface PageHandler {
   close(): Promise<void>;
 }
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** How long WebSocket clients get to answer the 1001 close at stop. */
 const WEBSOCKET_CLOSE_TIMEOUT_MS = 5000;
 
@@ -64,7 +64,7 @@ async function loadDashboard(env: WebEnv, logger: Logger): Promise<PageHandler |
   let module: { createNextHandler(options: { dev: boolean; dir: string }): Promise<PageHandler> };
   try {
     // Imported on demand so that WEB_DASHBOARD=off never loads Next.js.
-    module = await import("./server/next-app.ts");
+    module = await import("./next-app.ts");
   } catch (error) {
     logger.warn({ err: error }, "no dashboard module; serving the API only");
     return undefined;
@@ -74,7 +74,7 @@ async function loadDashboard(env: WebEnv, logger: Logger): Promise<PageHandler |
 
 /**
  * Starts the web server: migrates and opens the catalogue, connects to Kafka,
- * reconciles topics, follows the catalogue, starts the tweet hub, then serves
+ * reconciles topics, follows the catalogue, starts the post hub, then serves
  * `/graphql` (HTTP and WebSocket) and the dashboard on the public port, and
  * `/healthz`, `/readyz` and `/metrics` on an internal one (WEB_HEALTH_PORT),
  * which a reverse proxy never routes. `stop()` closes in the reverse order.
@@ -110,7 +110,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     () => hub.subscriberCount,
     () => gateway?.execution,
   );
-  const hub = new TweetHub({
+  const hub = new PostHub({
     kafka,
     logger,
     historyPerTopic: env.WEB_HISTORY_PER_TOPIC,

@@ -1,58 +1,58 @@
 import { memo } from "react";
 import { highlightRuns, type HighlightTerm } from "@tweetream/text/browser";
-import type { Tweet } from "./graphql-operations.ts";
+import type { Post } from "./graphql-operations.ts";
 import { LabelBadge } from "./label-badge.tsx";
 import { SourceBadge } from "./source-badge.tsx";
 
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
 /** One classified post; the rule's terms are <mark>ed, the text is never parsed as HTML. */
-export const TweetCard = memo(function TweetCard({
-  tweet,
+export const PostCard = memo(function PostCard({
+  post,
   terms,
 }: {
-  tweet: Tweet;
+  post: Post;
   terms: readonly HighlightTerm[];
 }) {
-  const created = new Date(tweet.createdAt);
+  const created = new Date(post.createdAt);
   return (
     <li
-      data-testid="tweet"
-      data-id={tweet.id}
+      data-testid="post"
+      data-id={post.id}
       className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
         <span className="font-medium">
           {/* A Bluesky author whose handle is not known yet goes by their DID. */}
-          {tweet.author.username ? `@${tweet.author.username}` : tweet.author.id}
+          {post.author.username ? `@${post.author.username}` : post.author.id}
         </span>
-        <SourceBadge source={tweet.source} url={tweet.url} />
-        <time dateTime={tweet.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
-          {Number.isNaN(created.getTime()) ? tweet.createdAt : time.format(created)}
+        <SourceBadge source={post.source} url={post.url} />
+        <time dateTime={post.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
+          {Number.isNaN(created.getTime()) ? post.createdAt : time.format(created)}
         </time>
-        {tweet.editedAt !== null && (
+        {post.editedAt !== null && (
           <span
             data-testid="edited"
             className="text-xs text-slate-500 italic dark:text-slate-400"
-            title={`Edited ${tweet.editedAt}`}
+            title={`Edited ${post.editedAt}`}
           >
             edited
           </span>
         )}
         <span className="ml-auto flex items-center gap-2">
-          <LabelBadge label={tweet.label} language={tweet.notClassifiedLanguage} />
-          {tweet.label !== "NOT_CLASSIFIED" && (
+          <LabelBadge label={post.label} language={post.notClassifiedLanguage} />
+          {post.label !== "NOT_CLASSIFIED" && (
             <span
               className="text-xs tabular-nums text-slate-500 dark:text-slate-400"
               title="Model confidence"
             >
-              {Math.round(tweet.score * 100)}%
+              {Math.round(post.score * 100)}%
             </span>
           )}
         </span>
       </div>
       <p className="mt-1.5 break-words whitespace-pre-line text-[15px] leading-snug">
-        {highlightRuns(tweet.text, terms).map((run, index) =>
+        {highlightRuns(post.text, terms).map((run, index) =>
           run.highlight ? (
             <mark
               key={index}

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { DEFAULT_TICK_MS, Pacer, rateSchema, systemClock, type Clock } from "./pacer.ts";
-import type { Emit, RawPost, Source } from "./source.ts";
-import { SyntheticGenerator } from "./synthetic/generator.ts";
+import { DEFAULT_TICK_MS, Pacer, rateSchema, systemClock, type Clock } from "../pacer.ts";
+import type { Emit, RawPost, Source } from "../source.ts";
+import { SyntheticGenerator } from "./generator.ts";
 
 /** Options of the synthetic source (defaults: 100 posts/s, half traffic, random seed). */
 export const SyntheticSourceOptions = z.object({

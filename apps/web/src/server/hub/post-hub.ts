@@ -22,8 +22,12 @@ import {
 import { passes, postFilter, type PostFilter, type PostFilterOptions } from "./post-filter.ts";
 import { TopicLog } from "./topic-log.ts";
 
-/** One classified post of one topic, shared by every subscriber and page that shows it. */
-export interface HubItem {
+/**
+ * A post as kept in one topic's log, with its Kafka position and cursor: one
+ * object per post and topic, shared by every subscriber and page that shows it
+ * (the GraphQL `Tweet`).
+ */
+export interface TopicPost {
   slug: string;
   post: ClassifiedPost;
   /** Its Kafka partition and offset. */
@@ -40,6 +44,12 @@ export interface HubItem {
   timestamp: number;
 }
 
+/** A page of a topic's history, newest first (the GraphQL `TweetConnection`). */
+export interface PostPage {
+  items: TopicPost[];
+  hasNextPage: boolean;
+}
+
 /**
  * Where a subscription's items go. The hub reads each subscriber's items
  * from the topic's log itself, as long as `ready()` says the subscriber can
@@ -50,7 +60,7 @@ export interface HubSink {
   /** False while the subscriber cannot take another item now. */
   ready(): boolean;
   /** The subscriber's next item, in log order. */
-  write(item: HubItem): void;
+  write(item: TopicPost): void;
   /** Called after each run of `write`s: a sink may hold what it was given until then. */
   flush?(): void;
   /** The subscription is over (it gets no more calls). */
@@ -72,7 +82,7 @@ export interface HubSubscription {
   close(): void;
 }
 
-export interface TweetHubOptions {
+export interface PostHubOptions {
   kafka: KafkaClient;
   logger: Logger;
   /**
@@ -87,7 +97,7 @@ export interface TweetHubOptions {
   /** Longest wait for a topic's read-back before serving it as it is (default 60,000 ms). */
   warmUpTimeoutMs?: number;
   /** Called once per live item after it was handed to its subscribers (metrics). */
-  onDelivered?: (item: HubItem, subscribers: number) => void;
+  onDelivered?: (item: TopicPost, subscribers: number) => void;
   /** Called for each subscription ended because it fell behind the log (metrics). */
   onTooSlow?: () => void;
   /** Called for each record the hub's consumer dead-letters (metrics). */
@@ -98,7 +108,7 @@ export interface TweetHubOptions {
    */
   dedupeWindow?: number;
   /** Called for each dropped repeat of a post already seen in its topic (metrics). */
-  onDuplicate?: (item: HubItem) => void;
+  onDuplicate?: (item: TopicPost) => void;
   /**
    * Deletions read back from the deletions topic at start (default 100,000),
    * and post ids remembered as deleted, so that a post whose deletion
@@ -140,7 +150,7 @@ interface Reader {
    */
   floor: Position | undefined;
   /** The last item passed (delivered or filtered out). */
-  last: HubItem | undefined;
+  last: TopicPost | undefined;
   sink: HubSink;
   closed: boolean;
 }
@@ -148,7 +158,7 @@ interface Reader {
 interface TopicState {
   slug: string;
   topic: string;
-  log: TopicLog<HubItem>;
+  log: TopicLog<TopicPost>;
   stats: MinuteStats;
   readers: Set<Reader>;
   /** Per partition, the next offset to take: where a restarted consumer resumes. */
@@ -175,7 +185,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * stats per topic, warmed from Kafka at start (see README "Fan-out, history
  * and stats").
  */
-export class TweetHub {
+export class PostHub {
   readonly #kafka: KafkaClient;
   readonly #logger: Logger;
   readonly #historyPerTopic: number;
@@ -187,11 +197,11 @@ export class TweetHub {
   #generation = 0;
   readonly #states = new Map<string, TopicState>();
   #subscriberCount = 0;
-  readonly #onDelivered: TweetHubOptions["onDelivered"];
-  readonly #onTooSlow: TweetHubOptions["onTooSlow"];
-  readonly #onDeadLetter: TweetHubOptions["onDeadLetter"];
-  readonly #onDuplicate: TweetHubOptions["onDuplicate"];
-  readonly #onDeleted: TweetHubOptions["onDeleted"];
+  readonly #onDelivered: PostHubOptions["onDelivered"];
+  readonly #onTooSlow: PostHubOptions["onTooSlow"];
+  readonly #onDeadLetter: PostHubOptions["onDeadLetter"];
+  readonly #onDuplicate: PostHubOptions["onDuplicate"];
+  readonly #onDeleted: PostHubOptions["onDeleted"];
   /** `<slug> <post id>[ <editedAt>]` of the posts taken lately. */
   readonly #seen: LRUCache<string, true>;
   /**
@@ -216,9 +226,9 @@ export class TweetHub {
   #callbackFailures = 0;
   #lastFailureLog = 0;
 
-  constructor(options: TweetHubOptions) {
+  constructor(options: PostHubOptions) {
     this.#kafka = options.kafka;
-    this.#logger = options.logger.child({ component: "tweet-hub" });
+    this.#logger = options.logger.child({ component: "post-hub" });
     this.#historyPerTopic = positiveInteger("historyPerTopic", options.historyPerTopic ?? 5000);
     this.#statsWindowMinutes = positiveInteger(
       "statsWindowMinutes",
@@ -252,11 +262,11 @@ export class TweetHub {
 
   /** Warms history+stats from Kafka for these slugs, then starts consuming. */
   async start(slugs: ReadonlySet<string>): Promise<void> {
-    if (this.#started) throw new Error("TweetHub.start called twice");
+    if (this.#started) throw new Error("PostHub.start called twice");
     this.#started = true;
     this.#deletionConsumer = await this.#followDeletions();
     await this.setTopics(slugs);
-    this.#logger.info({ topics: this.#states.size }, "tweet hub warmed up");
+    this.#logger.info({ topics: this.#states.size }, "post hub warmed up");
   }
 
   /**
@@ -352,10 +362,7 @@ export class TweetHub {
    * `labels` or `sources` (or an empty list) means all of them. Throws RangeError for an
    * invalid cursor.
    */
-  history(
-    slug: string,
-    options: PostFilterOptions & { first: number; after?: string },
-  ): { items: HubItem[]; hasNextPage: boolean } {
+  history(slug: string, options: PostFilterOptions & { first: number; after?: string }): PostPage {
     const before = options.after === undefined ? undefined : parseCursor(options.after);
     const state = this.#states.get(slug);
     if (!state) return { items: [], hasNextPage: false };
@@ -492,7 +499,7 @@ export class TweetHub {
     return {
       slug,
       topic,
-      log: new TopicLog<HubItem>(this.#historyPerTopic),
+      log: new TopicLog<TopicPost>(this.#historyPerTopic),
       stats: new MinuteStats(this.#statsWindowMinutes),
       readers: new Set(),
       next: new Map(),
@@ -663,7 +670,7 @@ export class TweetHub {
           ? `${state.slug} ${post.id}`
           : `${state.slug} ${post.id} ${post.editedAt}`;
       const duplicate = this.#seen.has(seenKey);
-      const item: HubItem = {
+      const item: TopicPost = {
         slug: state.slug,
         post,
         partition: raw.partition,

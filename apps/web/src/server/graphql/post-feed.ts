@@ -2,7 +2,7 @@
 // iterable from a subscription's resolver; this one never yields a post. The
 // execution layer (shared-execution.ts) starts it with a sink that writes each
 // post's frame straight to the subscriber's socket, read from the topic's log
-// at the subscriber's position (tweet-hub.ts), so nothing is queued per
+// at the subscriber's position (post-hub.ts), so nothing is queued per
 // subscriber. The iterable only tells graphql-ws when the subscription is over:
 // done when its topic goes away (graphql-ws then sends `complete`), or an error
 // when the subscriber fell behind the log (graphql-ws sends it as the
@@ -10,11 +10,11 @@
 // from).
 import type {
   HubEnd,
-  HubItem,
+  TopicPost,
   HubSink,
   HubSubscription,
   PostFilterOptions,
-  TweetHub,
+  PostHub,
 } from "../hub/index.ts";
 import { gatewayError } from "./errors.ts";
 
@@ -28,23 +28,23 @@ export function subscriberTooSlow(cursor: string) {
   );
 }
 
-export class TweetFeed implements AsyncIterableIterator<never> {
+export class PostFeed implements AsyncIterableIterator<never> {
   #subscription: HubSubscription | undefined;
   #ended: HubEnd | undefined;
   #waiting: ((outcome: HubEnd) => void) | undefined;
 
   constructor(
-    readonly hub: Pick<TweetHub, "subscribe">,
+    readonly hub: Pick<PostHub, "subscribe">,
     readonly topic: string,
     readonly options: { after?: string | undefined } & PostFilterOptions,
   ) {}
 
   /** Subscribes to the hub: from now on the topic's posts go to `sink`. Once only. */
   start(sink: Omit<HubSink, "end">): void {
-    if (this.#subscription) throw new Error("TweetFeed.start called twice");
+    if (this.#subscription) throw new Error("PostFeed.start called twice");
     this.#subscription = this.hub.subscribe(this.topic, this.options, {
       ready: () => sink.ready(),
-      write: (item: HubItem) => {
+      write: (item: TopicPost) => {
         sink.write(item);
       },
       flush: () => {

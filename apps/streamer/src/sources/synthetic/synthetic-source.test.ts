@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { virtualClock } from "./pacer.ts";
-import type { RawPost } from "./source.ts";
-import { createSyntheticSource } from "./synthetic.ts";
+import { virtualClock } from "../pacer.ts";
+import type { RawPost } from "../source.ts";
+import { createSyntheticSource } from "./synthetic-source.ts";
 
 /** Collects batches; aborts once `stop(batches)` says so. */
 function collector(controller: AbortController, stop: (posts: RawPost[]) => boolean) {
