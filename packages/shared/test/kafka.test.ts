@@ -311,4 +311,17 @@ describe("Kafka client module: reading partitions without a group", () => {
     await expect(reader.read(topic, 1, 99n)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     await expect(reader.read(topic, 7, 0n)).rejects.toThrow(/has no partition 7/);
   });
+
+  it("refuses a record for a partition the topic does not have, rather than dropping it", async () => {
+    const topic = uniqueName("no-such-partition");
+    await client.ensureTopics([{ topic, partitions: 2, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    await expect(
+      producer.send([
+        { topic, key: null, value: "kept", partition: 1 },
+        { topic, key: null, value: "lost?", partition: 2 },
+      ]),
+    ).rejects.toThrow(`${topic} has no partition 2 (it has 2)`);
+    await producer.disconnect();
+  });
 });

@@ -6,6 +6,7 @@ import {
   type PartitionMetadata,
   type Producer as KafkaJsProducer,
 } from "kafkajs";
+import { TweetreamError } from "../errors.ts";
 import type { OutgoingRecord } from "./records.ts";
 import { CLIENT_RETRY, METADATA_MAX_AGE_MS, PARTITION_CACHE_MS } from "./settings.ts";
 
@@ -100,9 +101,17 @@ async function sendRecords(
   for (const { topic, key, value, headers, partition: chosen, timestamp } of records) {
     const message: Message = headers ? { key, value, headers } : { key, value };
     if (timestamp !== undefined) message.timestamp = String(timestamp);
+    const known = metadata.get(topic) ?? [];
+    // kafkajs resolves a send to a partition it has no leader for without
+    // sending it: a record for a partition the topic does not have would be lost.
+    if (chosen !== undefined && !known.some((p) => p.partitionId === chosen)) {
+      throw new TweetreamError(
+        `${topic} has no partition ${String(chosen)} (it has ${String(known.length)})`,
+        { retriable: false },
+      );
+    }
     // The partitioner the producer would use, applied here so each call has one partition.
-    const partition =
-      chosen ?? partitioner({ topic, partitionMetadata: metadata.get(topic) ?? [], message });
+    const partition = chosen ?? partitioner({ topic, partitionMetadata: known, message });
     const id = `${String(partition)} ${topic}`;
     let group = byPartition.get(id);
     if (!group) byPartition.set(id, (group = { topic, messages: [] }));
