@@ -67,6 +67,12 @@ export const webEnvSchema = z
       .default("on")
       .describe("on (serve the Next.js dashboard, the default) or off (API and health only)"),
     WEB_HISTORY_PER_TOPIC: wholeNumber(5000, 1, 100_000, "recent posts kept in memory per topic"),
+    WEB_EXPORT_MAX_CONCURRENT: wholeNumber(
+      4,
+      1,
+      100,
+      "GET /export streams running at once in this process (more get 429)",
+    ),
     WEB_DRAIN_TIMEOUT_MS: wholeNumber(
       10_000,
       0,

@@ -25,6 +25,7 @@ import {
   trustedProxies,
   type Gateway,
 } from "./graphql/index.ts";
+import { exportHandler, kafkaLogSource, LogPages } from "./history/index.ts";
 import { PostHub } from "./hub/index.ts";
 import { createWebMetrics } from "./metrics.ts";
 import { createRequestLog } from "./request-log.ts";
@@ -123,6 +124,14 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     },
   });
   const live = new LiveTopics();
+  const logSource = kafkaLogSource(kafka, topics);
+  const exportRoute = exportHandler({
+    source: logSource,
+    topicExists: (slug) => live.has(slug),
+    hidden: (post) => hub.isDeleted(post),
+    logger,
+    maxConcurrent: env.WEB_EXPORT_MAX_CONCURRENT,
+  });
   const checks = {
     kafka: () => kafka.ping(),
     database: () => catalogue.db.topic.count(),
@@ -139,6 +148,13 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   const serve = (request: IncomingMessage, response: ServerResponse, route: string | undefined) => {
     if (route === "/graphql" && gateway) {
       gateway.handleHttp(request, response, request.log);
+      return;
+    }
+    if (route === "/export") {
+      exportRoute(request, response).catch((error: unknown) => {
+        request.log.error({ err: error }, "export failed");
+        response.destroy();
+      });
       return;
     }
     if (pages) {
@@ -159,9 +175,13 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     requestLog(request, response);
     const route = request.url?.split("?")[0];
     // helmet only sets headers and calls back at once.
-    (route === "/graphql" ? otherHeaders : pageHeaders)(request, response, () => {
-      serve(request, response, route);
-    });
+    (route === "/graphql" || route === "/export" ? otherHeaders : pageHeaders)(
+      request,
+      response,
+      () => {
+        serve(request, response, route);
+      },
+    );
   });
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -230,6 +250,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     gateway = await startGateway({
       services: {
         hub,
+        history: new LogPages(logSource),
         topics: topicAdmin,
         live,
         logger,

@@ -107,7 +107,11 @@ export type Query = {
   topicStats: TopicStats;
   /** Every topic, by slug. */
   topics: Array<Topic>;
-  /** Recent classified posts of a topic, newest first. `first` is 1-100. */
+  /**
+   * Classified posts of a topic, newest first. `first` is 1-100. Without `from` and `to`:
+   * the recent posts this web process keeps in memory. With either: the topic's Kafka log,
+   * anything within its retention (HISTORY_EXPIRED, with the oldest moment kept, for older).
+   */
   tweets: TweetConnection;
   /** Checks a rule without saving anything (for rule editors). */
   validateRule: RuleValidation;
@@ -128,8 +132,10 @@ export type QueryTopicStatsArgs = {
 export type QueryTweetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   labels?: InputMaybe<Array<Label>>;
   sources?: InputMaybe<Array<PostSource>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
   topic: Scalars['ID']['input'];
 };
 
@@ -282,7 +288,7 @@ export type Tweet = {
   url: Maybe<Scalars['String']['output']>;
 };
 
-/** Recent posts, newest first. */
+/** Posts, newest first. */
 export type TweetConnection = {
   __typename?: 'TweetConnection';
   edges: Array<TweetEdge>;

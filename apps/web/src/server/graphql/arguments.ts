@@ -48,6 +48,18 @@ export function checkCursor(after: string | null | undefined): string | undefine
   return after;
 }
 
+/** `from`/`to` as epoch ms, or undefined when neither is given; `to` before `from` is BAD_USER_INPUT. */
+export function checkTimeRange(
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+): { from?: number; to?: number } | undefined {
+  if (!from && !to) return undefined;
+  if (from && to && to.getTime() < from.getTime()) {
+    throw badUserInput("to", "to must not be before from");
+  }
+  return { ...(from ? { from: from.getTime() } : {}), ...(to ? { to: to.getTime() } : {}) };
+}
+
 /** The labels to keep, or undefined for all of them (no list, or an empty one). */
 export function labelFilter(
   labels: readonly Label[] | null | undefined,

@@ -15,7 +15,8 @@ export type GatewayErrorCode =
   | "FORBIDDEN"
   | "BAD_REQUEST"
   | "RATE_LIMITED"
-  | "SUBSCRIBER_TOO_SLOW";
+  | "SUBSCRIBER_TOO_SLOW"
+  | "HISTORY_EXPIRED";
 
 /** Codes (ours and Apollo's) whose message is meant for the client. */
 const CLIENT_CODES: ReadonlySet<string> = new Set([
@@ -28,6 +29,7 @@ const CLIENT_CODES: ReadonlySet<string> = new Set([
   "BAD_REQUEST",
   "RATE_LIMITED",
   "SUBSCRIBER_TOO_SLOW",
+  "HISTORY_EXPIRED",
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "PERSISTED_QUERY_NOT_FOUND",
@@ -42,11 +44,11 @@ const HTTP_STATUS: Partial<Record<GatewayErrorCode, number>> = {
   FORBIDDEN: 403,
 };
 
-/** A GraphQL error with `extensions.code` (plus `field`/`position`/`cursor` when given). */
+/** A GraphQL error with `extensions.code` (plus `field`/`position`/`cursor`/`oldestAvailable` when given). */
 export function gatewayError(
   code: GatewayErrorCode,
   message: string,
-  details: { field?: string; position?: number; cursor?: string } = {},
+  details: { field?: string; position?: number; cursor?: string; oldestAvailable?: string } = {},
 ): GraphQLError {
   const status = HTTP_STATUS[code];
   return new GraphQLError(message, {

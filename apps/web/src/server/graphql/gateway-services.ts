@@ -1,11 +1,14 @@
 import type { Logger } from "@tweetream/shared";
+import type { LogPages } from "../history/index.ts";
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
-  hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted">;
+  hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted" | "isDeleted">;
+  /** Pages of topics' Kafka logs over time ranges (`tweets` with `from` or `to`). */
+  history: Pick<LogPages, "page">;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;

@@ -1,13 +1,17 @@
 import { validateRule } from "@tweetream/text";
 import type { QueryResolvers } from "../generated/graphql.ts";
+import { HistoryExpiredError } from "../history/index.ts";
+import { decodeCursor, postFilter } from "../hub/index.ts";
 import {
   checkCursor,
   checkPageSize,
   checkStatsWindow,
+  checkTimeRange,
   labelFilter,
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
+import { gatewayError } from "./errors.ts";
 import { topicStats } from "./topic-stats.ts";
 
 export const queryResolvers: QueryResolvers = {
@@ -15,14 +19,33 @@ export const queryResolvers: QueryResolvers = {
 
   topic: async (_parent, { slug }, { services }) => (await services.topics.get(slug)) ?? null,
 
-  tweets: async (_parent, { topic, labels, sources, first, after }, { services }) => {
+  tweets: async (_parent, { topic, labels, sources, first, after, from, to }, { services }) => {
     const size = checkPageSize(first);
     const cursor = checkCursor(after);
+    const range = checkTimeRange(from, to);
     await requireLiveTopic(services, topic);
+    const filter = { labels: labelFilter(labels), sources: sourceFilter(sources) };
+    if (range) {
+      const before = cursor === undefined ? undefined : decodeCursor(cursor);
+      return services.history
+        .page(topic, {
+          ...range,
+          first: size,
+          filter: postFilter(filter),
+          before: before?.kind === "position" ? before.position : undefined,
+          hidden: (post) => services.hub.isDeleted(post),
+        })
+        .catch((error: unknown) => {
+          throw error instanceof HistoryExpiredError
+            ? gatewayError("HISTORY_EXPIRED", error.message, {
+                oldestAvailable: new Date(error.oldestAvailable).toISOString(),
+              })
+            : error;
+        });
+    }
     return services.hub.history(topic, {
       first: size,
-      labels: labelFilter(labels),
-      sources: sourceFilter(sources),
+      ...filter,
       ...(cursor === undefined ? {} : { after: cursor }),
     });
   },

@@ -17,6 +17,7 @@ function countingHub() {
       },
       history: () => ({ items: [], hasNextPage: false }),
       onDeleted: () => () => undefined,
+      isDeleted: () => false,
     },
   };
 }

@@ -29,7 +29,7 @@ export const typeResolvers: Resolvers = {
     edges: (page) => page.items.map((item) => ({ cursor: item.cursor, node: item })),
     pageInfo: (page) => ({
       hasNextPage: page.hasNextPage,
-      endCursor: page.items.at(-1)?.cursor ?? null,
+      endCursor: page.endCursor ?? page.items.at(-1)?.cursor ?? null,
     }),
   },
 

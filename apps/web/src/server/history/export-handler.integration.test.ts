@@ -8,10 +8,10 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { decodeCursor } from "../hub/cursor.ts";
 import { exportHandler } from "./export-handler.ts";
-import { logSource, seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
+import { seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
 import { CSV_COLUMNS } from "./log-export.ts";
 import { LogPages } from "./log-pages.ts";
-import type { LogSource } from "./log-range.ts";
+import { kafkaLogSource, type LogSource } from "./log-range.ts";
 
 const topics = topicNames(uniqueName("export"));
 const posts = seededPosts(300);
@@ -31,7 +31,7 @@ beforeAll(async () => {
     logger: createLogger("export-test", "warn"),
     topics,
   });
-  const real = logSource(kafka, topics);
+  const real = kafkaLogSource(kafka, topics);
   source = {
     ...real,
     reader: {

@@ -20,7 +20,7 @@ import { HistoryExpiredError, partitionRanges, type LogSource } from "./log-rang
 export interface ExportDeps {
   source: LogSource;
   /** True when the topic exists and this process serves it. */
-  topicExists: (slug: string) => Promise<boolean>;
+  topicExists: (slug: string) => boolean | Promise<boolean>;
   /** Posts to leave out (deleted at their source). */
   hidden?: (post: ClassifiedPost) => boolean;
   logger: Logger;

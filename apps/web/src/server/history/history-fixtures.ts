@@ -8,7 +8,6 @@ import {
   type TopicNames,
 } from "@tweetream/shared";
 import { classifiedPost } from "../hub/hub-fixtures.ts";
-import type { LogSource } from "./log-range.ts";
 
 /** Two hours ago: Kafka refuses record timestamps more than an hour ahead of its clock. */
 export const T0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;
@@ -56,14 +55,4 @@ export async function seedTopic(
     );
   }
   await producer.disconnect();
-}
-
-/** History reads through `kafka`. */
-export function logSource(kafka: KafkaClient, topics: TopicNames): LogSource {
-  return {
-    reader: kafka.logReader(),
-    offsetRanges: (topic) => kafka.offsetRanges(topic),
-    offsetsAtTime: (topic, at) => kafka.offsetsAtTime(topic, at),
-    topicOf: (slug) => topics.user(slug),
-  };
 }

@@ -3,11 +3,11 @@ import { createKafkaClient, createLogger, topicNames, type KafkaClient } from "@
 import { uniqueName } from "@tweetream/shared/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { decodeCursor } from "../hub/cursor.ts";
-import type { HubItem } from "../hub/index.ts";
+import type { TopicPost } from "../hub/index.ts";
 import { postFilter } from "../hub/post-filter.ts";
-import { logSource, seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
+import { seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
 import { LogPages, type LogPageOptions } from "./log-pages.ts";
-import { HistoryExpiredError, type LogSource } from "./log-range.ts";
+import { HistoryExpiredError, kafkaLogSource, type LogSource } from "./log-range.ts";
 
 const topics = topicNames(uniqueName("history"));
 const POSTS = 90;
@@ -23,7 +23,7 @@ beforeAll(async () => {
     logger: createLogger("history-test", "warn"),
     topics,
   });
-  source = logSource(kafka, topics);
+  source = kafkaLogSource(kafka, topics);
   pages = new LogPages(source);
   await seedTopic(kafka, topics, "range", posts);
   await seedTopic(kafka, topics, "expiry", posts);
@@ -52,7 +52,7 @@ async function allPages(
   first: number,
   reader = pages,
 ) {
-  const seen: HubItem[] = [];
+  const seen: TopicPost[] = [];
   let before: LogPageOptions["before"];
   for (let page = 0; page < 100; page++) {
     const result = await reader.page(slug, { ...options, first, before });

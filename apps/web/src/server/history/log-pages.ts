@@ -17,7 +17,7 @@ import {
   type RawRecord,
 } from "@tweetream/shared";
 import { encodeCursor, isBefore, type Position } from "../hub/cursor.ts";
-import type { HubItem } from "../hub/index.ts";
+import type { PostPage, TopicPost } from "../hub/index.ts";
 import { passes, type PostFilter } from "../hub/post-filter.ts";
 import {
   expiredWhileReading,
@@ -46,13 +46,6 @@ export interface LogPageOptions extends TimeRange {
   hidden?: (post: ClassifiedPost) => boolean;
 }
 
-export interface LogPage {
-  items: HubItem[];
-  hasNextPage: boolean;
-  /** Where the next page starts; set when the page ended early, before `first` posts. */
-  endCursor?: string;
-}
-
 /** Reads pages of topics' Kafka logs. */
 export class LogPages {
   readonly #source: LogSource;
@@ -68,10 +61,10 @@ export class LogPages {
    * newest first. Throws HistoryExpiredError when `from` is older than what
    * Kafka keeps.
    */
-  async page(slug: string, options: LogPageOptions): Promise<LogPage> {
+  async page(slug: string, options: LogPageOptions): Promise<PostPage> {
     const topic = this.#source.topicOf(slug);
     const walkers = await this.#walkers(topic, options);
-    const items: HubItem[] = [];
+    const items: TopicPost[] = [];
     let scanned = 0;
     try {
       for (;;) {

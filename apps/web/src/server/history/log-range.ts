@@ -7,8 +7,10 @@ import {
   ClassifiedPost,
   jsonDecoder,
   OffsetOutOfRangeError,
+  type KafkaClient,
   type LogReader,
   type RawRecord,
+  type TopicNames,
 } from "@tweetream/shared";
 
 /** What history reads need of the Kafka client. */
@@ -18,6 +20,16 @@ export interface LogSource {
   offsetsAtTime(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]>;
   /** The Kafka topic of a user topic. */
   topicOf(slug: string): string;
+}
+
+/** History reads through `kafka`, with one LogReader for the process. */
+export function kafkaLogSource(kafka: KafkaClient, topics: TopicNames): LogSource {
+  return {
+    reader: kafka.logReader(),
+    offsetRanges: (topic) => kafka.offsetRanges(topic),
+    offsetsAtTime: (topic, at) => kafka.offsetsAtTime(topic, at),
+    topicOf: (slug) => topics.user(slug),
+  };
 }
 
 /** The range asked for reaches back before the oldest post Kafka still keeps. */

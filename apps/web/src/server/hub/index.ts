@@ -8,4 +8,4 @@ export {
 } from "./post-hub.ts";
 export { decodeCursor } from "./cursor.ts";
 export type { LabelCounts, MinuteBucket } from "./minute-stats.ts";
-export type { PostFilterOptions } from "./post-filter.ts";
+export { postFilter, type PostFilterOptions } from "./post-filter.ts";

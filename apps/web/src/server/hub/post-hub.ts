@@ -48,6 +48,11 @@ export interface TopicPost {
 export interface PostPage {
   items: TopicPost[];
   hasNextPage: boolean;
+  /**
+   * Where the next page starts, when that is not the last item's cursor: a
+   * page of the Kafka log that stopped at its scan limit before `first` posts.
+   */
+  endCursor?: string;
 }
 
 /**
@@ -370,6 +375,15 @@ export class PostHub {
   }
 
   /**
+   * True when this version of `post` was deleted (or replaced by an edit) at
+   * its source, as far as this process remembers deletions (the last
+   * `deletionsReadBack`); history read from Kafka leaves such posts out.
+   */
+  isDeleted(post: { id: string; editedAt?: string | undefined }): boolean {
+    return versionOf(post) < (this.#deleted.get(post.id) ?? "");
+  }
+
+  /**
    * Calls `listener` with the id of each post of `slug` that leaves the
    * history because its source deleted it. Returns the unsubscribe function.
    */
@@ -664,7 +678,7 @@ export class PostHub {
       // page or stat counts a post twice. Keyed by slug too: a post in two
       // topics is one item in each.
       // Deleted at its source (or edited again) before it got here.
-      if (versionOf(post) < (this.#deleted.get(post.id) ?? "")) continue;
+      if (this.isDeleted(post)) continue;
       const seenKey =
         post.editedAt === undefined
           ? `${state.slug} ${post.id}`

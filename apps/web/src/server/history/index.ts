@@ -1,0 +1,5 @@
+// History from Kafka: pages and exports of any time range a topic's Kafka log
+// still keeps, read without a consumer group (docs/API.md, "History").
+export { exportHandler } from "./export-handler.ts";
+export { LogPages } from "./log-pages.ts";
+export { HistoryExpiredError, kafkaLogSource } from "./log-range.ts";

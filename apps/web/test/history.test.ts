@@ -1,0 +1,164 @@
+// History from Kafka through the real web server: `tweets(from:, to:)` pages a
+// topic's Kafka log, `/export` streams the same range, a range older than
+// retention is refused with the oldest moment kept, and a post deleted at its
+// source stays out of both.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  ClassifiedPost,
+  createKafkaClient,
+  encodeMessage,
+  PostDeleted,
+  topicNames,
+  type KafkaClient,
+} from "@tweetream/shared";
+import { waitFor } from "@tweetream/shared/testing";
+import type { WebServer } from "../src/index.ts";
+import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { ADMIN_TOKEN, graphql, logger, newDeployment, startWeb } from "./gateway-harness.ts";
+
+const deployment = newDeployment();
+const topics = topicNames(deployment.prefix);
+/** Two hours ago: older than the web process's memory would matter for, within Kafka's clock limit. */
+const T0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;
+const POSTS = 60;
+let web: WebServer;
+let kafka: KafkaClient;
+
+interface Page {
+  tweets: {
+    edges: { cursor: string; node: { id: string; label: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+const PAGE = `query ($from: DateTime, $to: DateTime, $after: String, $labels: [Label!]) {
+  tweets(topic: "jalan", from: $from, to: $to, after: $after, first: 7, labels: $labels) {
+    edges { cursor node { id label } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const iso = (at: number) => new Date(at).toISOString();
+
+beforeAll(async () => {
+  web = await startWeb(deployment);
+  kafka = createKafkaClient({
+    brokers: inject("kafkaBrokers").split(","),
+    clientId: "history-test",
+    logger,
+    topics,
+  });
+  const created = await graphql(
+    web,
+    "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
+    { input: { slug: "jalan", name: "Jalan", rule: "macet" } },
+    { token: ADMIN_TOKEN },
+  );
+  expect(created.errors).toBeUndefined();
+  const producer = await kafka.createProducer();
+  await producer.send(
+    Array.from({ length: POSTS }, (_, i) => ({
+      topic: topics.user("jalan"),
+      key: `h${String(i)}`,
+      partition: i % 2,
+      timestamp: T0 + i * 1000,
+      value: encodeMessage(
+        ClassifiedPost,
+        classifiedPost(`h${String(i)}`, i % 2 ? "traffic" : "non_traffic", "jalan"),
+      ),
+    })),
+  );
+  // Deleted at its source: out of history as well as out of memory.
+  await producer.send([
+    {
+      topic: topics.deleted,
+      key: "h20",
+      value: encodeMessage(PostDeleted, {
+        v: 1,
+        id: "h20",
+        source: "synthetic",
+        deletedAt: Date.now(),
+      }),
+    },
+  ]);
+  await producer.disconnect();
+  // The live history has it all (and then lost h20) once the hub read it.
+  await waitFor(
+    async () => {
+      const page = await graphql<Page>(web, PAGE, {});
+      const ids = page.data?.tweets.edges.map((e) => e.node.id) ?? [];
+      return ids.length > 0 && !ids.includes("h20") ? true : undefined;
+    },
+    { what: "the hub to have read the posts and the deletion" },
+  );
+});
+
+afterAll(async () => {
+  await kafka.close();
+  await web.stop();
+});
+
+async function allPages(variables: Record<string, unknown>): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const page: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(web, PAGE, {
+      ...variables,
+      after,
+    });
+    expect(page.errors).toBeUndefined();
+    ids.push(...(page.data?.tweets.edges.map((e) => e.node.id) ?? []));
+    if (!page.data?.tweets.pageInfo.hasNextPage) return ids;
+    after = page.data.tweets.pageInfo.endCursor;
+  }
+  throw new Error("too many pages");
+}
+
+describe("history from Kafka", () => {
+  it("pages a time range of the Kafka log, newest first, leaving deleted posts out", async () => {
+    const ids = await allPages({ from: iso(T0 + 10_000), to: iso(T0 + 30_000) });
+    const want = Array.from({ length: 20 }, (_, k) => `h${String(29 - k)}`).filter(
+      (id) => id !== "h20",
+    );
+    expect(ids).toEqual(want);
+    const traffic = await allPages({ from: iso(T0), labels: ["TRAFFIC"] });
+    expect(traffic).toEqual(
+      Array.from({ length: POSTS }, (_, k) => POSTS - 1 - k)
+        .filter((i) => i % 2 === 1)
+        .map((i) => `h${String(i)}`),
+    );
+  });
+
+  it("streams the same range from /export, oldest first", async () => {
+    const response = await fetch(
+      `http://127.0.0.1:${String(web.port)}/export?topic=jalan&from=${iso(T0 + 10_000)}&to=${iso(T0 + 30_000)}`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    const ids = (await response.text())
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(ids).toEqual(
+      await allPages({ from: iso(T0 + 10_000), to: iso(T0 + 30_000) }).then((p) => p.reverse()),
+    );
+    const unknown = await fetch(`http://127.0.0.1:${String(web.port)}/export?topic=nope`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it("refuses bad ranges and ranges older than retention kept", async () => {
+    const backwards = await graphql(web, PAGE, { from: iso(T0 + 5000), to: iso(T0) });
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "to",
+    });
+    await kafka.deleteRecords(topics.user("jalan"), [{ partition: 1, offset: "3" }]);
+    const expired = await graphql(web, PAGE, { from: iso(T0) });
+    // Partition 1 holds posts 1, 3, 5, …: offset 3 is post 7.
+    expect(expired.errors?.[0]?.extensions).toMatchObject({
+      code: "HISTORY_EXPIRED",
+      oldestAvailable: iso(T0 + 7000),
+    });
+    expect(expired.errors?.[0]?.message).toContain(iso(T0 + 7000));
+    expect(await allPages({ from: iso(T0 + 7000), to: iso(T0 + 9000) })).toEqual(["h8", "h7"]);
+  });
+});
