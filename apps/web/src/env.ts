@@ -67,6 +67,12 @@ export const webEnvSchema = z
       .default("on")
       .describe("on (serve the Next.js dashboard, the default) or off (API and health only)"),
     WEB_HISTORY_PER_TOPIC: wholeNumber(5000, 1, 100_000, "recent posts kept in memory per topic"),
+    WEB_REPLAY_RATE: wholeNumber(
+      2000,
+      1,
+      1_000_000,
+      "most posts a second one tweetAdded(from:) replay sends before joining the live posts",
+    ),
     WEB_EXPORT_MAX_CONCURRENT: wholeNumber(
       4,
       1,

@@ -251,6 +251,8 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
       services: {
         hub,
         history: new LogPages(logSource),
+        log: logSource,
+        replayRate: env.WEB_REPLAY_RATE,
         topics: topicAdmin,
         live,
         logger,

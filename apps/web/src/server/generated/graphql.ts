@@ -176,7 +176,10 @@ export type Subscription = {
    * `after` (a cursor), first replays the posts after it that are still in the
    * server's history, so a reconnecting client misses nothing. A subscriber that
    * falls behind the history gets an error with code SUBSCRIBER_TOO_SLOW and the
-   * `cursor` to resume from in its extensions.
+   * `cursor` to resume from in its extensions. With `from` (instead of `after`),
+   * first replays the topic's posts from that moment on out of its Kafka log, at
+   * most WEB_REPLAY_RATE a second, then goes on live with no gap and no repeat;
+   * HISTORY_EXPIRED when the moment is older than what Kafka keeps.
    */
   tweetAdded: Tweet;
   /**
@@ -197,6 +200,7 @@ export type SubscriptionTopicStatsArgs = {
 
 export type SubscriptionTweetAddedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   labels?: InputMaybe<Array<Label>>;
   sources?: InputMaybe<Array<PostSource>>;
   topic: Scalars['ID']['input'];

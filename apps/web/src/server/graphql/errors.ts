@@ -3,6 +3,7 @@
 // client is an internal error, logged and replaced by a bare message.
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "@tweetream/shared";
+import { HistoryExpiredError } from "../history/index.ts";
 import { TopicAdminError } from "../topics/index.ts";
 
 /** The codes the gateway itself puts in `extensions.code`. */
@@ -58,6 +59,14 @@ export function gatewayError(
       // Apollo turns this into the HTTP status and strips it from the response.
       ...(status === undefined ? {} : { http: { status } }),
     },
+  });
+}
+
+/** HISTORY_EXPIRED (with `oldestAvailable`) for a HistoryExpiredError; any other error as it is. */
+export function historyError(error: unknown): unknown {
+  if (!(error instanceof HistoryExpiredError)) return error;
+  return gatewayError("HISTORY_EXPIRED", error.message, {
+    oldestAvailable: new Date(error.oldestAvailable).toISOString(),
   });
 }
 

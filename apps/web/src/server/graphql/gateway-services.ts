@@ -1,14 +1,18 @@
 import type { Logger } from "@tweetream/shared";
-import type { LogPages } from "../history/index.ts";
+import type { LogPages, LogSource } from "../history/index.ts";
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
-  hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted" | "isDeleted">;
+  hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted" | "isDeleted" | "coverage">;
   /** Pages of topics' Kafka logs over time ranges (`tweets` with `from` or `to`). */
   history: Pick<LogPages, "page">;
+  /** Topics' Kafka logs, for `tweetAdded(from:)`'s replay. */
+  log: LogSource;
+  /** Most posts a second one `tweetAdded(from:)` replay sends (WEB_REPLAY_RATE). */
+  replayRate: number;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;

@@ -1,6 +1,5 @@
 import { validateRule } from "@tweetream/text";
 import type { QueryResolvers } from "../generated/graphql.ts";
-import { HistoryExpiredError } from "../history/index.ts";
 import { decodeCursor, postFilter } from "../hub/index.ts";
 import {
   checkCursor,
@@ -11,7 +10,7 @@ import {
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
-import { gatewayError } from "./errors.ts";
+import { historyError } from "./errors.ts";
 import { topicStats } from "./topic-stats.ts";
 
 export const queryResolvers: QueryResolvers = {
@@ -36,11 +35,7 @@ export const queryResolvers: QueryResolvers = {
           hidden: (post) => services.hub.isDeleted(post),
         })
         .catch((error: unknown) => {
-          throw error instanceof HistoryExpiredError
-            ? gatewayError("HISTORY_EXPIRED", error.message, {
-                oldestAvailable: new Date(error.oldestAvailable).toISOString(),
-              })
-            : error;
+          throw historyError(error);
         });
     }
     return services.hub.history(topic, {

@@ -27,6 +27,7 @@ import {
 import { LRUCache } from "lru-cache";
 import type { TopicPost } from "../hub/index.ts";
 import type { GatewayContext } from "./context.ts";
+import { replayedItems } from "../history/replay.ts";
 import { PostFeed } from "./post-feed.ts";
 import { frameSink, type OperationSocket } from "./ws-frames.ts";
 
@@ -80,7 +81,8 @@ export function sharedSubscribe(stats: SharedExecutionStats) {
         return Buffer.from(JSON.stringify(socket.payload(result)));
       };
       const render = (item: TopicPost): Buffer =>
-        key === undefined
+        // A replayed post goes to one subscriber: caching it would only push out live ones.
+        key === undefined || replayedItems.has(item)
           ? serialise(item)
           : cachedFor(payloads, item, key, stats, () => serialise(item));
       source.start(

@@ -1,4 +1,6 @@
+import type { ClassifiedPost } from "@tweetream/shared";
 import type { SubscriptionResolvers } from "../generated/graphql.ts";
+import { partitionRanges } from "../history/index.ts";
 import {
   checkCursor,
   checkStatsWindow,
@@ -6,6 +8,7 @@ import {
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
+import { badUserInput, historyError } from "./errors.ts";
 import type { TopicChangeMapper, TopicStatsMapper } from "./mappers.ts";
 import { PushIterator } from "./push-iterator.ts";
 import { sharedTopicStats } from "./topic-stats.ts";
@@ -17,13 +20,32 @@ export const STATS_INTERVAL_MS = 1000;
 export const subscriptionResolvers: SubscriptionResolvers = {
   tweetAdded: {
     // Started, and its posts written, by the execution layer (post-feed.ts).
-    subscribe: async (_parent, { topic, labels, sources, after }, { services }) => {
+    subscribe: async (_parent, { topic, labels, sources, after, from }, { services }) => {
       const cursor = checkCursor(after);
+      if (from && cursor !== undefined) {
+        throw badUserInput("from", "give after (resume) or from (replay), not both");
+      }
       await requireLiveTopic(services, topic);
+      const ranges = from
+        ? await partitionRanges(services.log, services.log.topicOf(topic), {
+            from: from.getTime(),
+          }).catch((error: unknown) => {
+            throw historyError(error);
+          })
+        : undefined;
       return new PostFeed(services.hub, topic, {
         after: cursor,
         labels: labelFilter(labels),
         sources: sourceFilter(sources),
+        ...(ranges && {
+          replay: {
+            ranges,
+            source: services.log,
+            coverage: (slug: string) => services.hub.coverage(slug),
+            hidden: (post: ClassifiedPost) => services.hub.isDeleted(post),
+            ratePerSecond: services.replayRate,
+          },
+        }),
       });
     },
   },

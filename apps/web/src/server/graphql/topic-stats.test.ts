@@ -12,12 +12,6 @@ function countingHub() {
         calls.push(`${slug} ${window}`);
         return emptyBuckets(window, now ?? Date.now());
       },
-      subscribe: () => {
-        throw new Error("not used");
-      },
-      history: () => ({ items: [], hasNextPage: false }),
-      onDeleted: () => () => undefined,
-      isDeleted: () => false,
     },
   };
 }

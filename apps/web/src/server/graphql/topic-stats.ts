@@ -3,7 +3,7 @@ import type { TopicStatsMapper } from "./mappers.ts";
 
 /** The hub's per-minute counts of `slug` over the last `window` minutes, as a TopicStats. */
 export function topicStats(
-  services: Pick<GatewayServices, "hub">,
+  services: { hub: StatsHub },
   slug: string,
   window: number,
   now?: number,
@@ -12,7 +12,8 @@ export function topicStats(
   return { topic: slug, window, buckets, totals };
 }
 
-type StatsHub = Pick<GatewayServices, "hub">["hub"];
+/** What the stats need of the hub. */
+type StatsHub = Pick<GatewayServices["hub"], "stats">;
 type StatsListener = (stats: TopicStatsMapper) => void;
 
 /**

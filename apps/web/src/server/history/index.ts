@@ -2,4 +2,9 @@
 // still keeps, read without a consumer group (docs/API.md, "History").
 export { exportHandler } from "./export-handler.ts";
 export { LogPages } from "./log-pages.ts";
-export { HistoryExpiredError, kafkaLogSource } from "./log-range.ts";
+export {
+  HistoryExpiredError,
+  kafkaLogSource,
+  partitionRanges,
+  type LogSource,
+} from "./log-range.ts";

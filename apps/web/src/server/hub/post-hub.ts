@@ -375,6 +375,31 @@ export class PostHub {
   }
 
   /**
+   * Per partition, the first offset from which this process still has every
+   * post of `slug` (the oldest one its log keeps, or the next one it will
+   * read when it keeps none): a reader of Kafka that got to just below these
+   * can go on from the hub with `subscribe(after:)` and miss nothing.
+   * Undefined until the topic's consumer runs (or for a topic not followed).
+   */
+  coverage(slug: string): Map<number, bigint> | undefined {
+    const state = this.#states.get(slug);
+    if (!state?.consumed) return undefined;
+    const from = new Map(state.liveFrom);
+    for (const [partition, next] of state.next) {
+      if (next > (from.get(partition) ?? -1n)) from.set(partition, next);
+    }
+    const seen = new Set<number>();
+    const { log } = state;
+    for (let seq = log.start; seq < log.end && seen.size < from.size; seq++) {
+      const item = log.at(seq);
+      if (!item || seen.has(item.partition)) continue;
+      seen.add(item.partition);
+      from.set(item.partition, item.offset);
+    }
+    return from;
+  }
+
+  /**
    * True when this version of `post` was deleted (or replaced by an edit) at
    * its source, as far as this process remembers deletions (the last
    * `deletionsReadBack`); history read from Kafka leaves such posts out.
