@@ -2,7 +2,7 @@
 // each connecting from its own loopback source addresses.
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { LoadClientKind, TopicDeliveries } from "../load/protocol.ts";
+import type { TopicDeliveries } from "../load/protocol.ts";
 import { mergeHistograms, summarize, type LatencySummary } from "./histogram.ts";
 import { LoadProcess } from "./load-client.ts";
 import { scrape, sumOf } from "./prometheus.ts";
@@ -67,8 +67,6 @@ export class LoadFleet {
     field?: string;
     /** The server's gauge of active subscriptions (default tweetream_web_subscriptions). */
     gauge?: string;
-    /** Which subscriber client the load processes run (protocol.ts; default stock). */
-    client?: LoadClientKind;
   }): Promise<{ connected: number; failed: number; ms: number; firstError: string | null }> {
     const started = Date.now();
     const n = this.processes.length;
@@ -93,7 +91,6 @@ export class LoadFleet {
             addresses,
             concurrency: 100,
             timeoutMs: 30_000,
-            client: options.client ?? "stock",
           },
           "subscribed",
           options.timeoutMs,

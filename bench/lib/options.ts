@@ -2,7 +2,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TOPIC_SETS, type TopicSetName } from "./bench-topics.ts";
-import type { LoadClientKind } from "../load/protocol.ts";
 import { repoRoot } from "./paths.ts";
 
 /** Every scenario, in the order a run executes them. */
@@ -53,8 +52,6 @@ export interface BenchOptions {
   fanoutTopics: TopicSetName;
   /** Load processes for the fan-out. */
   loadProcesses: number;
-  /** The subscriber client of fan-out and stock-fanout's load processes (load/protocol.ts). */
-  loadClient: LoadClientKind;
   /** Seconds a step may take after the last post to deliver everything. */
   drainS: number;
   outDir: string;
@@ -84,10 +81,6 @@ const HELP = `Usage: npm run bench -- [options]
   --fanout-topics SET     topics fan-out and stock-fanout subscribers follow: narrow (20
                           one-word topics, ~3% of posts each) or broad (the 4 topics of the
                           other scenarios, ~62% each) (default narrow)
-  --load-client KIND      subscribers of fanout and stock-fanout: stock (graphql-ws's own
-                          client each) or lean (a bare socket speaking the same protocol,
-                          far less receiver CPU on a machine shared with the server)
-                          (default stock)
   --admin-clients N,...   concurrent admins in topic-admin (default 10,50,100)
   --quick                 tiny smoke settings (seconds per scenario; for the test suite)
   --out DIR               where results are written (default bench/results)
@@ -135,7 +128,6 @@ export function parseOptions(
         subscribers: { type: "string" },
         "original-subscribers": { type: "string" },
         "fanout-topics": { type: "string" },
-        "load-client": { type: "string" },
         "admin-clients": { type: "string" },
         quick: { type: "boolean", default: false },
         out: { type: "string" },
@@ -166,10 +158,6 @@ export function parseOptions(
     throw new UsageError(
       `unknown --fanout-topics "${fanoutTopics}"; choose from ${Object.keys(TOPIC_SETS).join(", ")}`,
     );
-  }
-  const loadClient = values["load-client"] ?? "stock";
-  if (loadClient !== "stock" && loadClient !== "lean") {
-    throw new UsageError(`unknown --load-client "${loadClient}"; choose stock or lean`);
   }
   const durationS = numbers(values.duration, "duration", [quick ? 3 : 60])[0] ?? 60;
   const repeat = numbers(values.repeat, "repeat", [1])[0] ?? 1;
@@ -219,7 +207,6 @@ export function parseOptions(
     fanoutRate: quick ? 50 : 100,
     fanoutTopics,
     loadProcesses: quick ? 1 : 2,
-    loadClient,
     drainS: quick ? 15 : 30,
     outDir: path.resolve(values.out ?? path.join(repoRoot, "bench", "results")),
     docs: !values["no-docs"],

@@ -270,8 +270,6 @@ export const RunResults = z.object({
     fanoutRate: z.number(),
     fanoutTopics: z.enum(["narrow", "broad"]).default("broad"),
     loadProcesses: z.number(),
-    /** The fan-out subscribers' client (absent before `--load-client`: stock). */
-    loadClient: z.enum(["stock", "lean"]).default("stock"),
     drainS: z.number(),
     topics: z.array(z.object({ slug: z.string(), rule: z.string() })),
     /** The topics of the fan-out scenario. */

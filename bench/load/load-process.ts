@@ -3,7 +3,7 @@
 // graphql-ws WebSocket subscriptions on loopback (or runs topic admins over
 // HTTP) on command, and reports what it measured. Everything it opens is
 // closed on "close", on SIGTERM, or when the harness goes away.
-import { createClient } from "graphql-ws";
+import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { z } from "zod";
 import { encodeHistogram, newHistogram } from "../lib/histogram.ts";
@@ -29,8 +29,7 @@ interface SubscriberState {
   duplicates: number;
 }
 
-/** What `closeAll` disposes of: stock graphql-ws clients and lean sockets alike. */
-const clients: { dispose: () => void | Promise<void> }[] = [];
+const clients: Client[] = [];
 const topics = new Map<string, TopicState>();
 let latency = newHistogram();
 let warmupLatency = newHistogram();
@@ -95,98 +94,12 @@ function socketFrom(localAddress: string) {
   };
 }
 
-/**
- * One subscriber without the graphql-ws client library: a bare `ws` socket
- * that speaks the graphql-transport-ws protocol itself (connection_init, then
- * one subscribe; pong to ping; next / error / complete). It does per frame
- * only what measuring needs (one JSON.parse), so that on a machine it shares
- * with the server, the receivers take as little CPU as they can. Resolves true
- * once acknowledged, or with what went wrong.
- */
-function leanSubscribe(
-  command: SubscribeCommand,
-  localAddress: string,
-  variables: Record<string, unknown>,
-  onData: (data: unknown) => void,
-): Promise<true | string> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(command.url, "graphql-transport-ws", {
-      localAddress,
-      perMessageDeflate: false,
-      // The server is ours and on loopback; checking UTF-8 again per frame is
-      // receiver CPU the server would otherwise compete with.
-      skipUTF8Validation: true,
-    });
-    let acknowledged = false;
-    const timer = setTimeout(() => {
-      resolve(`no connection_ack within ${command.timeoutMs} ms`);
-      socket.terminate();
-    }, command.timeoutMs);
-    clients.push({
-      dispose: () => {
-        socket.close(1000);
-      },
-    });
-    socket.on("open", () => {
-      socket.send('{"type":"connection_init"}');
-    });
-    socket.on("message", (raw: Buffer) => {
-      const message = JSON.parse(raw.toString()) as {
-        type?: string;
-        payload?: { data?: unknown; errors?: unknown };
-      };
-      switch (message.type) {
-        case "next":
-          if (message.payload?.errors) {
-            noteError(JSON.stringify(message.payload.errors).slice(0, 300));
-          }
-          onData(message.payload?.data);
-          break;
-        case "connection_ack":
-          acknowledged = true;
-          clearTimeout(timer);
-          socket.send(
-            JSON.stringify({
-              id: "1",
-              type: "subscribe",
-              payload: { query: command.query, variables },
-            }),
-          );
-          resolve(true);
-          break;
-        case "ping":
-          socket.send('{"type":"pong"}');
-          break;
-        case "error":
-          ended++;
-          noteError(JSON.stringify(message.payload).slice(0, 300));
-          break;
-        case "complete":
-          ended++;
-          break;
-      }
-    });
-    socket.on("error", (error) => {
-      if (!acknowledged) {
-        clearTimeout(timer);
-        resolve(error.message);
-      }
-    });
-    socket.on("close", (code) => {
-      clearTimeout(timer);
-      if (!acknowledged) resolve(`closed with ${code} before connection_ack`);
-      else if (code !== 1000) noteError(`closed with ${code}`);
-    });
-  });
-}
-
 async function subscribe(command: SubscribeCommand): Promise<void> {
   const started = Date.now();
   let connected = 0;
   let failed = 0;
   let subscribeError: string | null = null;
   const sockets = command.addresses.map(socketFrom);
-  const addressOf = (i: number) => command.addresses[i % command.addresses.length] ?? "127.0.0.1";
   let next = 0;
   const one = async (i: number) => {
     const topicName = command.topics[i % command.topics.length] ?? "";
@@ -197,63 +110,50 @@ async function subscribe(command: SubscribeCommand): Promise<void> {
     }
     const sub: SubscriberState = { bits: new Uint8Array(64), count: 0, duplicates: 0 };
     const state = topic;
-    const variables = { topic: topicName };
-    const onData = (data: unknown) => {
-      if (typeof data === "object" && data !== null) {
-        record(state, sub, (data as Record<string, unknown>)[command.field]);
-      }
-    };
-    const ok =
-      command.client === "lean"
-        ? await leanSubscribe(command, addressOf(i), variables, onData).then((outcome) => {
-            if (outcome === true) return true;
-            subscribeError ??= outcome;
-            return false;
-          })
-        : await new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => {
-              resolve(false);
-            }, command.timeoutMs);
-            const client = createClient({
-              url: command.url,
-              webSocketImpl: sockets[i % sockets.length],
-              retryAttempts: 0,
-              lazy: true,
-              on: {
-                connected: () => {
-                  clearTimeout(timer);
-                  resolve(true);
-                },
-                closed: (event) => {
-                  clearTimeout(timer);
-                  resolve(false);
-                  const code = z.object({ code: z.number() }).safeParse(event);
-                  if (code.success && code.data.code !== 1000) {
-                    subscribeError ??= `closed with ${code.data.code}`;
-                  }
-                },
-              },
-            });
-            clients.push(client);
-            client.subscribe(
-              { query: command.query, variables },
-              {
-                next: ({ data, errors: gqlErrors }) => {
-                  if (gqlErrors) noteError(JSON.stringify(gqlErrors).slice(0, 300));
-                  onData(data);
-                },
-                error: (error) => {
-                  ended++;
-                  noteError(
-                    error instanceof Error ? error.message : JSON.stringify(error).slice(0, 300),
-                  );
-                },
-                complete: () => {
-                  ended++;
-                },
-              },
-            );
-          });
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        resolve(false);
+      }, command.timeoutMs);
+      const client = createClient({
+        url: command.url,
+        webSocketImpl: sockets[i % sockets.length],
+        retryAttempts: 0,
+        lazy: true,
+        on: {
+          connected: () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+          closed: (event) => {
+            clearTimeout(timer);
+            resolve(false);
+            const code = z.object({ code: z.number() }).safeParse(event);
+            if (code.success && code.data.code !== 1000) {
+              subscribeError ??= `closed with ${code.data.code}`;
+            }
+          },
+        },
+      });
+      clients.push(client);
+      client.subscribe(
+        { query: command.query, variables: { topic: topicName } },
+        {
+          next: ({ data, errors: gqlErrors }) => {
+            if (gqlErrors) noteError(JSON.stringify(gqlErrors).slice(0, 300));
+            if (typeof data === "object" && data !== null) {
+              record(state, sub, data[command.field]);
+            }
+          },
+          error: (error) => {
+            ended++;
+            noteError(error instanceof Error ? error.message : JSON.stringify(error).slice(0, 300));
+          },
+          complete: () => {
+            ended++;
+          },
+        },
+      );
+    });
     if (ok) {
       connected++;
       state.subscribers.push(sub);

@@ -17,15 +17,8 @@ export const SubscribeCommand = z.object({
   /** Connections opened at once. */
   concurrency: z.int().min(1),
   timeoutMs: z.int().min(1),
-  /**
-   * "stock": graphql-ws's own client per subscriber, as an application would
-   * use it; "lean": a bare socket speaking the same protocol, doing per frame
-   * only what measuring needs (load-process.ts, leanSubscribe).
-   */
-  client: z.enum(["stock", "lean"]),
 });
 export type SubscribeCommand = z.infer<typeof SubscribeCommand>;
-export type LoadClientKind = SubscribeCommand["client"];
 
 /** Run `clients` concurrent admins that each create and delete topics. */
 export const AdminCommand = z.object({

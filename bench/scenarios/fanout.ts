@@ -138,7 +138,6 @@ export async function fanoutLevel(
       metricsPort: server.metricsPort,
       gauge: server.gauge,
       timeoutMs: 300_000,
-      client: env.options.loadClient,
     });
     ctx.log(
       `${what}: ${connect.connected} connected in ${Math.round(connect.ms / 100) / 10}s (${connect.failed} failed${connect.firstError ? `: ${connect.firstError}` : ""})`,
