@@ -7,7 +7,8 @@
 // done when its topic goes away (graphql-ws then sends `complete`), or an error
 // when the subscriber fell behind the log (graphql-ws sends it as the
 // operation's `error` message: SUBSCRIBER_TOO_SLOW, with the cursor to resume
-// from).
+// from). With `from`, a replay from Kafka (history/replay.ts) writes to the
+// same sink first and hands over to the hub at the offsets it reached.
 import type {
   HubEnd,
   TopicPost,
