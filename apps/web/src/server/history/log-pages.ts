@@ -82,7 +82,7 @@ export class LogPages {
         if (post && passes(options.filter, post) && !options.hidden?.(post)) {
           if (items.length === options.first) return { items, hasNextPage: true };
           const offset = BigInt(record.offset);
-          const through = new Map(walkers.map((w) => [w.partition, w.highestUnread()] as const));
+          const through = unread(walkers);
           through.set(record.partition, offset);
           items.push({
             slug,
@@ -94,7 +94,7 @@ export class LogPages {
           });
         }
         if (scanned >= this.#maxScanned) {
-          const through = new Map(walkers.map((w) => [w.partition, w.highestUnread()] as const));
+          const through = unread(walkers);
           const more = walkers.some((w) => !w.done());
           return {
             items,
@@ -126,6 +126,11 @@ export class LogPages {
       return new PartitionWalker(this.#source.reader, topic, partition, lo, upper);
     });
   }
+}
+
+/** Per partition, the highest offset not taken yet: what a cursor taken now still covers. */
+function unread(walkers: readonly PartitionWalker[]): Map<number, bigint> {
+  return new Map(walkers.map((w) => [w.partition, w.highestUnread()] as const));
 }
 
 /** A partition's records in [lo, hi), read from the top down in chunks. */
