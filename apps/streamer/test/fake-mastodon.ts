@@ -48,6 +48,8 @@ export class FakeMastodon {
     });
     const fake = new FakeMastodon(server, token);
     server.on("upgrade", (request, socket, head) => {
+      // A client that hangs up on a refusal resets the socket: not the test's concern.
+      socket.on("error", () => undefined);
       fake.authorizations.push(request.headers.authorization);
       if (request.url?.split("?")[0] !== "/api/v1/streaming") {
         socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
