@@ -88,8 +88,14 @@ export type MutationUpdateTopicArgs = {
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the last edge, or of where a page that stopped early (the scan limit) stopped. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** More posts after the last edge (older ones). */
   hasNextPage: Scalars['Boolean']['output'];
+  /** More posts before the first edge (newer ones). Always false for `first`/`after` pages. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge. */
+  startCursor: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a post came from (the streamer's `STREAMER_SOURCE`). */
@@ -100,10 +106,49 @@ export type PostSource =
   | 'SYNTHETIC'
   | 'X';
 
+/** Matched posts by label. */
+export type PreviewLabelCounts = {
+  __typename?: 'PreviewLabelCounts';
+  nonTraffic: Scalars['Int']['output'];
+  notClassified: Scalars['Int']['output'];
+  traffic: Scalars['Int']['output'];
+  /** Matched posts whose label was not found (their topic was deleted since, or it was not in its log). */
+  unknown: Scalars['Int']['output'];
+};
+
+/** A post a previewed rule matched. */
+export type PreviewPost = {
+  __typename?: 'PreviewPost';
+  author: Author;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Its label, when found; null otherwise. */
+  label: Maybe<Label>;
+  lang: Scalars['String']['output'];
+  source: PostSource;
+  text: Scalars['String']['output'];
+  /** The topics it matched when it passed through. */
+  topics: Array<Scalars['ID']['output']>;
+  url: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Admins only. What `rule` would have matched among the posts that passed through
+   * `tweetream.tweets.preprocessed` in [from, to) (default: the last hour): counts per label
+   * and a sample of `first` (0-20) posts, newest first. Bounded in time and posts scanned
+   * (`complete` false when it stopped early) and rate-limited; the `previewRule`
+   * subscription reports progress on a long scan. See docs/API.md, "Rule preview".
+   */
+  previewRule: RulePreview;
   topic: Maybe<Topic>;
-  /** Posts per minute per label over the last `window` minutes (1-1440). */
+  /**
+   * Posts per label over the last `window` minutes (1-1440), per minute, from this web
+   * process's memory. With `from` (and optionally `to`, default now): any range within the
+   * topic's Kafka retention, per `bucket` (default: the smallest size giving at most 1,440
+   * buckets), from counts kept in the catalogue database (docs/API.md, "Counts over a range").
+   */
   topicStats: TopicStats;
   /** Every topic, by slug. */
   topics: Array<Topic>;
@@ -118,12 +163,23 @@ export type Query = {
 };
 
 
+export type QueryPreviewRuleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  rule: Scalars['String']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
 export type QueryTopicArgs = {
   slug: Scalars['ID']['input'];
 };
 
 
 export type QueryTopicStatsArgs = {
+  bucket?: InputMaybe<StatsBucketSize>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
   topic: Scalars['ID']['input'];
   window?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -131,9 +187,11 @@ export type QueryTopicStatsArgs = {
 
 export type QueryTweetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   labels?: InputMaybe<Array<Label>>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   sources?: InputMaybe<Array<PostSource>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
   topic: Scalars['ID']['input'];
@@ -142,6 +200,25 @@ export type QueryTweetsArgs = {
 
 export type QueryValidateRuleArgs = {
   rule: Scalars['String']['input'];
+};
+
+/** What a rule would have matched in a time range. */
+export type RulePreview = {
+  __typename?: 'RulePreview';
+  /** True once every post of the range was looked at; false while scanning or when the scan stopped at its time or post limit (the counts then cover the newest `scanned` posts). */
+  complete: Scalars['Boolean']['output'];
+  from: Scalars['DateTime']['output'];
+  labels: PreviewLabelCounts;
+  /** Posts the rule matched among those scanned. */
+  matched: Scalars['Int']['output'];
+  rule: Scalars['String']['output'];
+  /** Up to `first` matched posts, newest first. */
+  sample: Array<PreviewPost>;
+  /** Posts in the range looked at so far. */
+  scanned: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+  /** Posts in the range (the scan is done when `scanned` reaches it). */
+  total: Scalars['Int']['output'];
 };
 
 /** The outcome of checking a rule. */
@@ -153,20 +230,31 @@ export type RuleValidation = {
   position: Maybe<Scalars['Int']['output']>;
 };
 
-/** Posts counted in one minute. */
+/** Posts counted in one bucket (a minute, an hour or a UTC day). */
 export type StatsBucket = {
   __typename?: 'StatsBucket';
-  /** Start of the minute. */
+  /** Start of the bucket (the same as `start`; from when every bucket was a minute). */
   minute: Scalars['DateTime']['output'];
   nonTraffic: Scalars['Int']['output'];
   /** Posts in a language the model was not trained for. */
   notClassified: Scalars['Int']['output'];
+  /** Start of the bucket. */
+  start: Scalars['DateTime']['output'];
   total: Scalars['Int']['output'];
   traffic: Scalars['Int']['output'];
 };
 
+/** The size of a topicStats bucket. */
+export type StatsBucketSize =
+  /** A UTC day. */
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
+
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Admins only. `Query.previewRule` with progress: a partial result about every half second, then the final one (`complete`, or the limit reached), then the end. */
+  previewRule: RulePreview;
   /** A fresh figure every second. */
   topicStats: TopicStats;
   /** Every topic creation, update and deletion. */
@@ -189,6 +277,14 @@ export type Subscription = {
    * reach the server never appear in `tweetAdded` or `tweets` at all.
    */
   tweetDeleted: TweetDeletion;
+};
+
+
+export type SubscriptionPreviewRuleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  rule: Scalars['String']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -240,12 +336,22 @@ export type TopicChangeKind =
 
 export type TopicStats = {
   __typename?: 'TopicStats';
-  /** One bucket per minute of the window, oldest first, including empty minutes. */
+  bucket: StatsBucketSize;
+  /** One bucket per `bucket` of the window or range, oldest first, including empty ones. */
   buckets: Array<StatsBucket>;
+  /**
+   * For a range (`from`/`to`): posts recorded in Kafka before this moment are all counted.
+   * The counts follow the topics' Kafka logs a few seconds behind; null for `window`.
+   */
+  countedThrough: Maybe<Scalars['DateTime']['output']>;
+  /** Start of the first bucket. */
+  from: Scalars['DateTime']['output'];
+  /** End of the last bucket. */
+  to: Scalars['DateTime']['output'];
   topic: Scalars['ID']['output'];
-  /** Sums over the window. */
+  /** Sums over the window or range. */
   totals: LabelCounts;
-  /** Length of the window in minutes. */
+  /** Length of the window (or of the range `from`-`to`) in minutes. */
   window: Scalars['Int']['output'];
 };
 
@@ -409,9 +515,13 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PostSource: PostSource;
+  PreviewLabelCounts: ResolverTypeWrapper<PreviewLabelCounts>;
+  PreviewPost: ResolverTypeWrapper<PreviewPost>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RulePreview: ResolverTypeWrapper<RulePreview>;
   RuleValidation: ResolverTypeWrapper<RuleValidation>;
   StatsBucket: ResolverTypeWrapper<MinuteBucket>;
+  StatsBucketSize: StatsBucketSize;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Topic: ResolverTypeWrapper<TopicRecord>;
@@ -440,7 +550,10 @@ export type ResolversParentTypes = {
   ModelInfo: ModelInfo;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PreviewLabelCounts: PreviewLabelCounts;
+  PreviewPost: PreviewPost;
   Query: Record<PropertyKey, never>;
+  RulePreview: RulePreview;
   RuleValidation: RuleValidation;
   StatsBucket: MinuteBucket;
   String: Scalars['String']['output'];
@@ -489,14 +602,48 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PreviewLabelCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PreviewLabelCounts'] = ResolversParentTypes['PreviewLabelCounts']> = {
+  nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notClassified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PreviewPostResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PreviewPost'] = ResolversParentTypes['PreviewPost']> = {
+  author?: Resolver<ResolversTypes['Author'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['Label']>, ParentType, ContextType>;
+  lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['PostSource'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topics?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  previewRule?: Resolver<ResolversTypes['RulePreview'], ParentType, ContextType, RequireFields<QueryPreviewRuleArgs, 'first' | 'rule'>>;
   topic?: Resolver<Maybe<ResolversTypes['Topic']>, ParentType, ContextType, RequireFields<QueryTopicArgs, 'slug'>>;
   topicStats?: Resolver<ResolversTypes['TopicStats'], ParentType, ContextType, RequireFields<QueryTopicStatsArgs, 'topic' | 'window'>>;
   topics?: Resolver<Array<ResolversTypes['Topic']>, ParentType, ContextType>;
   tweets?: Resolver<ResolversTypes['TweetConnection'], ParentType, ContextType, RequireFields<QueryTweetsArgs, 'first' | 'topic'>>;
   validateRule?: Resolver<ResolversTypes['RuleValidation'], ParentType, ContextType, RequireFields<QueryValidateRuleArgs, 'rule'>>;
+};
+
+export type RulePreviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RulePreview'] = ResolversParentTypes['RulePreview']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  labels?: Resolver<ResolversTypes['PreviewLabelCounts'], ParentType, ContextType>;
+  matched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sample?: Resolver<Array<ResolversTypes['PreviewPost']>, ParentType, ContextType>;
+  scanned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RuleValidationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RuleValidation'] = ResolversParentTypes['RuleValidation']> = {
@@ -509,11 +656,13 @@ export type StatsBucketResolvers<ContextType = GatewayContext, ParentType extend
   minute?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   nonTraffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   notClassified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   traffic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  previewRule?: SubscriptionResolver<ResolversTypes['RulePreview'], "previewRule", ParentType, ContextType, RequireFields<SubscriptionPreviewRuleArgs, 'first' | 'rule'>>;
   topicStats?: SubscriptionResolver<ResolversTypes['TopicStats'], "topicStats", ParentType, ContextType, RequireFields<SubscriptionTopicStatsArgs, 'topic' | 'window'>>;
   topicsChanged?: SubscriptionResolver<ResolversTypes['TopicChange'], "topicsChanged", ParentType, ContextType>;
   tweetAdded?: SubscriptionResolver<ResolversTypes['Tweet'], "tweetAdded", ParentType, ContextType, RequireFields<SubscriptionTweetAddedArgs, 'topic'>>;
@@ -537,7 +686,11 @@ export type TopicChangeResolvers<ContextType = GatewayContext, ParentType extend
 };
 
 export type TopicStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TopicStats'] = ResolversParentTypes['TopicStats']> = {
+  bucket?: Resolver<ResolversTypes['StatsBucketSize'], ParentType, ContextType>;
   buckets?: Resolver<Array<ResolversTypes['StatsBucket']>, ParentType, ContextType>;
+  countedThrough?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   topic?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   totals?: Resolver<ResolversTypes['LabelCounts'], ParentType, ContextType>;
   window?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -588,7 +741,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   ModelInfo?: ModelInfoResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PreviewLabelCounts?: PreviewLabelCountsResolvers<ContextType>;
+  PreviewPost?: PreviewPostResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RulePreview?: RulePreviewResolvers<ContextType>;
   RuleValidation?: RuleValidationResolvers<ContextType>;
   StatsBucket?: StatsBucketResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -8,12 +8,21 @@
 import type { LabelCounts, MinuteBucket } from "../hub/index.ts";
 import type { TopicRecord } from "../topics/index.ts";
 
-/** A topic's `topicStats`: the hub's minute counts over a window. */
+/**
+ * A topic's `topicStats`: the hub's minute counts over a window, or the
+ * catalogue's counts over a range (`minute` is then each bucket's start).
+ */
 export interface TopicStatsMapper {
   topic: string;
   window: number;
+  /** Epoch ms: the first bucket's start and the last one's end. */
+  from: number;
+  to: number;
+  bucket: "MINUTE" | "HOUR" | "DAY";
   buckets: MinuteBucket[];
   totals: LabelCounts;
+  /** Epoch ms, for a range: every post recorded before it is counted. */
+  countedThrough?: number;
 }
 
 /** A `topicsChanged` event, read once and shared by every subscriber. */

@@ -1,6 +1,8 @@
 import type { GatewayServices } from "./gateway-services.ts";
 import type { TopicStatsMapper } from "./mappers.ts";
 
+const MINUTE_MS = 60_000;
+
 /** The hub's per-minute counts of `slug` over the last `window` minutes, as a TopicStats. */
 export function topicStats(
   services: { hub: StatsHub },
@@ -9,7 +11,9 @@ export function topicStats(
   now?: number,
 ): TopicStatsMapper {
   const { buckets, totals } = services.hub.stats(slug, window, now);
-  return { topic: slug, window, buckets, totals };
+  const from = buckets[0]?.minute ?? 0;
+  const to = (buckets.at(-1)?.minute ?? from) + MINUTE_MS;
+  return { topic: slug, window, from, to, bucket: "MINUTE", buckets, totals };
 }
 
 /** What the stats need of the hub. */

@@ -30,10 +30,17 @@ export const typeResolvers: Resolvers = {
     pageInfo: (page) => ({
       hasNextPage: page.hasNextPage,
       endCursor: page.endCursor ?? page.items.at(-1)?.cursor ?? null,
+      hasPreviousPage: page.hasPreviousPage ?? false,
+      startCursor: page.items[0]?.cursor ?? null,
     }),
   },
 
+  TopicStats: {
+    countedThrough: (stats) => stats.countedThrough ?? null,
+  },
+
   StatsBucket: {
+    start: (bucket) => bucket.minute,
     minute: (bucket) => bucket.minute,
     total: (bucket) => bucket.traffic + bucket.nonTraffic + bucket.notClassified,
   },

@@ -53,6 +53,8 @@ export interface PostPage {
    * page of the Kafka log that stopped at its scan limit before `first` posts.
    */
   endCursor?: string;
+  /** More posts newer than the first item (a `last`/`before` page). */
+  hasPreviousPage?: boolean;
 }
 
 /**
