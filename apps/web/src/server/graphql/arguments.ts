@@ -2,6 +2,7 @@
 import type { PostLabel, PostSource as KafkaPostSource } from "@tweetream/shared";
 import { SLUG_PATTERN } from "@tweetream/shared";
 import type { Label, PostSource } from "../generated/graphql.ts";
+import { bucketFor, MAX_BUCKETS, type BucketSize } from "../history/index.ts";
 import { decodeCursor } from "../hub/index.ts";
 import { badUserInput, gatewayError } from "./errors.ts";
 import { postLabel, postSource } from "./labels.ts";
@@ -29,6 +30,33 @@ export function checkStatsWindow(window: number): number {
     );
   }
   return window;
+}
+
+/**
+ * The range and bucket size of `topicStats(from, to, bucket)`: `to` defaults
+ * to now; BAD_USER_INPUT for `to` without `from`, `to` before `from`, or more
+ * than MAX_BUCKETS buckets.
+ */
+export function checkStatsRange(
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+  bucket: BucketSize | null | undefined,
+): { from: number; to: number; bucket: BucketSize } | undefined {
+  if (!from) {
+    if (to) throw badUserInput("from", "topicStats with to needs from too");
+    if (bucket) throw badUserInput("bucket", "bucket is for a range: give from (and to)");
+    return undefined;
+  }
+  const range = { from: from.getTime(), to: to ? to.getTime() : Date.now() };
+  if (range.to <= range.from) throw badUserInput("to", "to must be after from");
+  const chosen = bucketFor(range.from, range.to, bucket ?? undefined);
+  if (chosen.count > MAX_BUCKETS) {
+    throw badUserInput(
+      "bucket",
+      `the range has ${chosen.count} ${chosen.bucket} buckets, more than ${MAX_BUCKETS}; pick a bigger bucket or a shorter range`,
+    );
+  }
+  return { ...range, bucket: chosen.bucket };
 }
 
 /** The cursor, or undefined for none; throws BAD_USER_INPUT for one this server never issued. */

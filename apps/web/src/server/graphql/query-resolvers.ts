@@ -4,6 +4,7 @@ import { decodeCursor, postFilter } from "../hub/index.ts";
 import {
   checkCursor,
   checkPageSize,
+  checkStatsRange,
   checkStatsWindow,
   checkTimeRange,
   labelFilter,
@@ -45,10 +46,13 @@ export const queryResolvers: QueryResolvers = {
     });
   },
 
-  topicStats: async (_parent, { topic, window }, { services }) => {
+  topicStats: async (_parent, { topic, window, from, to, bucket }, { services }) => {
     const minutes = checkStatsWindow(window);
+    const range = checkStatsRange(from, to, bucket);
     await requireLiveTopic(services, topic);
-    return topicStats(services, topic, minutes);
+    if (!range) return topicStats(services, topic, minutes);
+    const counts = await services.counts.range(topic, range);
+    return { topic, window: (counts.to - counts.from) / 60_000, ...counts };
   },
 
   validateRule: (_parent, { rule }) => {

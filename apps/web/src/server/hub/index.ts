@@ -7,5 +7,11 @@ export {
   type TopicPost,
 } from "./post-hub.ts";
 export { decodeCursor } from "./cursor.ts";
-export type { LabelCounts, MinuteBucket } from "./minute-stats.ts";
+export {
+  LABEL_FIELD,
+  LABEL_FIELDS,
+  noCounts,
+  type LabelCounts,
+  type MinuteBucket,
+} from "./minute-stats.ts";
 export { postFilter, type PostFilterOptions } from "./post-filter.ts";
