@@ -129,6 +129,33 @@ describe("history from Kafka", () => {
     );
   });
 
+  it("pages backward with last and before, and refuses after with before", async () => {
+    const BACK = `query ($before: String, $after: String) {
+      tweets(topic: "jalan", from: "${iso(T0 + 10_000)}", to: "${iso(T0 + 30_000)}", last: 4, before: $before, after: $after) {
+        edges { cursor node { id } }
+        pageInfo { hasPreviousPage hasNextPage startCursor }
+      }
+    }`;
+    interface Back {
+      tweets: {
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startCursor: string | null };
+      };
+    }
+    const oldest = await graphql<Back>(web, BACK, {});
+    expect(oldest.data?.tweets.edges.map((e) => e.node.id)).toEqual(["h13", "h12", "h11", "h10"]);
+    const newer = await graphql<Back>(web, BACK, {
+      before: oldest.data?.tweets.pageInfo.startCursor,
+    });
+    expect(newer.data?.tweets.edges.map((e) => e.node.id)).toEqual(["h17", "h16", "h15", "h14"]);
+    expect(newer.data?.tweets.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const both = await graphql(web, BACK, {
+      before: oldest.data?.tweets.pageInfo.startCursor,
+      after: oldest.data?.tweets.pageInfo.startCursor,
+    });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "before" });
+  });
+
   it("streams the same range from /export, oldest first", async () => {
     const response = await fetch(
       `http://127.0.0.1:${String(web.port)}/export?topic=jalan&from=${iso(T0 + 10_000)}&to=${iso(T0 + 30_000)}`,

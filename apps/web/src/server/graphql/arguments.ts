@@ -3,7 +3,7 @@ import type { PostLabel, PostSource as KafkaPostSource } from "@tweetream/shared
 import { SLUG_PATTERN } from "@tweetream/shared";
 import type { Label, PostSource } from "../generated/graphql.ts";
 import { bucketFor, MAX_BUCKETS, type BucketSize } from "../history/index.ts";
-import { decodeCursor } from "../hub/index.ts";
+import { decodeCursor, type Position } from "../hub/index.ts";
 import { badUserInput, gatewayError } from "./errors.ts";
 import { postLabel, postSource } from "./labels.ts";
 import type { GatewayServices } from "./gateway-services.ts";
@@ -15,11 +15,11 @@ export const MAX_STATS_WINDOW = 1440;
 /** How long a request waits for a just-created topic to reach this process. */
 export const LIVE_TOPIC_WAIT_MS = 10_000;
 
-export function checkPageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badUserInput("first", `first must be from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
+export function checkPageSize(size: number, field: "first" | "last" = "first"): number {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badUserInput(field, `${field} must be from 1 to ${MAX_PAGE_SIZE}, got ${size}`);
   }
-  return first;
+  return size;
 }
 
 export function checkStatsWindow(window: number): number {
@@ -59,21 +59,27 @@ export function checkStatsRange(
   return { ...range, bucket: chosen.bucket };
 }
 
-/** The cursor, or undefined for none; throws BAD_USER_INPUT for one this server never issued. */
-export function checkCursor(after: string | null | undefined): string | undefined {
-  if (after === null || after === undefined) return undefined;
-  const { kind } = decodeCursor(after);
-  if (kind === "legacy") {
+/**
+ * The cursor in argument `field` and the position it names, or undefined for
+ * none; throws BAD_USER_INPUT for one this server never issued.
+ */
+export function checkCursor(
+  value: string | null | undefined,
+  field: "after" | "before" = "after",
+): { cursor: string; position: Position } | undefined {
+  if (value === null || value === undefined) return undefined;
+  const decoded = decodeCursor(value);
+  if (decoded.kind === "legacy") {
     throw badUserInput(
-      "after",
-      "after is a cursor of the old format (a post's timestamp), which cannot say what was " +
-        "delivered; start again without after and use the new cursors (docs/API.md, Cursors)",
+      field,
+      `${field} is a cursor of the old format (a post's timestamp), which cannot say what was ` +
+        `delivered; start again without ${field} and use the new cursors (docs/API.md, Cursors)`,
     );
   }
-  if (kind !== "position") {
-    throw badUserInput("after", "after must be a cursor from a previous Tweet or page");
+  if (decoded.kind !== "position") {
+    throw badUserInput(field, `${field} must be a cursor from a previous Tweet or page`);
   }
-  return after;
+  return { cursor: value, position: decoded.position };
 }
 
 /** `from`/`to` as epoch ms, or undefined when neither is given; `to` before `from` is BAD_USER_INPUT. */

@@ -8,7 +8,7 @@ import type { LiveTopics } from "./live-topics.ts";
 export interface GatewayServices {
   hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted" | "isDeleted" | "coverage">;
   /** Pages of topics' Kafka logs over time ranges (`tweets` with `from` or `to`). */
-  history: Pick<LogPages, "page">;
+  history: Pick<LogPages, "page" | "pageBackward">;
   /** Counts of topics' posts over any range (`topicStats` with `from`). */
   counts: Pick<TopicCounts, "range">;
   /** Topics' Kafka logs, for `tweetAdded(from:)`'s replay. */

@@ -6,7 +6,7 @@ export {
   type PostPage,
   type TopicPost,
 } from "./post-hub.ts";
-export { decodeCursor } from "./cursor.ts";
+export { decodeCursor, type Position } from "./cursor.ts";
 export {
   LABEL_FIELD,
   LABEL_FIELDS,
