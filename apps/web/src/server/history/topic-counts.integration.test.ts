@@ -124,7 +124,7 @@ for (const { provider, title, skipReason } of testDatabases()) {
       );
       const all = await first.range("agree", {
         from: T0 - 6 * 3_600_000,
-        to: T0 + 3_600_000,
+        to: T0 + 2 * 3_600_000,
         bucket: "HOUR",
       });
       expect(all.totals.traffic + all.totals.nonTraffic + all.totals.notClassified).toBe(600);
@@ -148,7 +148,7 @@ for (const { provider, title, skipReason } of testDatabases()) {
       for (const c of counters) c.start();
       try {
         await seedTopic(kafka, topics, "racing", spreadPosts(300, "c"));
-        const range = { from: T0 - 6 * 3_600_000, to: T0 + 3_600_000, bucket: "HOUR" as const };
+        const range = { from: T0 - 6 * 3_600_000, to: T0 + 2 * 3_600_000, bucket: "HOUR" as const };
         const answers = await Promise.all(counters.map((c) => c.range("racing", range)));
         const expected = await recount(source, "racing", range.from, range.to, "HOUR");
         expect(
@@ -165,7 +165,7 @@ for (const { provider, title, skipReason } of testDatabases()) {
       await createTopic("trimmed", posts);
       const topic = topics.user("trimmed");
       await kafka.deleteRecords(topic, [{ partition: 0, offset: "10" }]);
-      const range = { from: T0 - 6 * 3_600_000, to: T0 + 3_600_000, bucket: "DAY" as const };
+      const range = { from: T0 - 6 * 3_600_000, to: T0 + 2 * 3_600_000, bucket: "DAY" as const };
       const answer = await counter().range("trimmed", range);
       expect(answer.totals.traffic).toBeGreaterThan(0);
       const expected = await recount(source, "trimmed", range.from, range.to, "DAY");
