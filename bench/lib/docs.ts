@@ -6,6 +6,7 @@
 // (bench/scenarios/<scenario>-docs.ts), in the order of SECTIONS.
 import fs from "node:fs";
 import path from "node:path";
+import { historyDocs } from "../history-docs.ts";
 import { classifierDocs, originalClassifierDocs } from "../scenarios/external-docs.ts";
 import { fanoutDocs } from "../scenarios/fanout-docs.ts";
 import { latencyDocs } from "../scenarios/latency-docs.ts";
@@ -33,6 +34,7 @@ const SECTIONS: readonly DocSection[] = [
   topicAdminDocs,
   startupDocs,
   stockFanoutDocs,
+  historyDocs,
 ];
 
 /** Where the docs go: docs/BENCHMARKS.md and docs/benchmarks/ by default. */
