@@ -7,11 +7,16 @@
 //    1,000,000), i.e. what reading and sending the log costs;
 // 3. the live latency of `--live` subscribers of another topic getting
 //    `--live-rate` posts/s, first alone, then while `--replayers` clients
-//    replay the last day at the default pace (WEB_REPLAY_RATE 2,000).
+//    replay the last day at the default pace (WEB_REPLAY_RATE 2,000; or
+//    `--replay-rate`).
 //
 //   npm run kafka -- start
 //   npx tsx bench/history.ts [--posts 1000000] [--days 7] [--runs 3] [--live 100]
-//     [--live-rate 50] [--replayers 5] [--seconds 30] [--brokers localhost:9092]
+//     [--live-rate 50] [--replayers 5] [--replay-rate 2000] [--seconds 30]
+//     [--brokers localhost:9092]
+//
+// HISTORY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") passes
+// Node.js flags to the web process.
 //
 // Every figure is taken `--runs` times; it prints each run and then the median
 // and the worst. The web server runs as its own process (as `npm start` runs
@@ -49,6 +54,8 @@ const { values } = parseArgs({
     live: { type: "string", default: "100" },
     "live-rate": { type: "string", default: "50" },
     replayers: { type: "string", default: "5" },
+    // The web process's WEB_REPLAY_RATE for the live comparison (its default: 2,000).
+    "replay-rate": { type: "string", default: "2000" },
     seconds: { type: "string", default: "30" },
     brokers: { type: "string", default: "localhost:9092" },
     // Internal: run as the process of the replaying clients (see liveLatency).
@@ -82,7 +89,7 @@ const ctx: RunContext = {
   log: (message) => {
     console.log(message);
   },
-  serviceNodeArgs: [],
+  serviceNodeArgs: process.env.HISTORY_BENCH_NODE_ARGS?.split(" ") ?? [],
 };
 const prefix = newPrefix(ctx, "history");
 const topics = topicNames(prefix);
@@ -399,9 +406,12 @@ try {
     `replay rate: median ${String(median(rates))} posts/s, worst ${String(worstLow(rates))} posts/s`,
   );
 
-  // The default pace for the live comparison.
+  // The default pace (or --replay-rate) for the live comparison.
   await stack.web.process.stop();
-  stack = await Stack.start(ctx, { prefix });
+  stack = await Stack.start(ctx, {
+    prefix,
+    webEnv: { WEB_REPLAY_RATE: values["replay-rate"] },
+  });
   const alone: number[] = [];
   const withReplays: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
