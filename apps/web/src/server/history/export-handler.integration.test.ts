@@ -42,7 +42,7 @@ beforeAll(async () => {
       },
     },
   };
-  await seedTopic(kafka, topics, "jalan", posts, trickyText);
+  await seedTopic(kafka, topics, "jalan", posts, { text: trickyText });
   await seedTopic(kafka, topics, "expired", posts.slice(0, 30));
   await kafka.deleteRecords(topics.user("expired"), [{ partition: 0, offset: "5" }]);
   const handle = exportHandler({

@@ -29,15 +29,26 @@ export function seededPosts(count: number): SeededPost[] {
   }));
 }
 
-/** Creates the user topic `slug` (3 partitions) and writes `posts` to it, 20 per send. */
+/**
+ * Creates the user topic `slug` (3 partitions, with `config`) and writes
+ * `posts` to it, 20 per send.
+ */
 export async function seedTopic(
   kafka: KafkaClient,
   topics: TopicNames,
   slug: string,
   posts: readonly SeededPost[],
-  text?: (post: SeededPost) => string,
+  options: { text?: (post: SeededPost) => string; config?: Record<string, string> } = {},
 ): Promise<void> {
-  await kafka.ensureTopics([{ topic: topics.user(slug), partitions: 3, replicationFactor: 1 }]);
+  const { text, config } = options;
+  await kafka.ensureTopics([
+    {
+      topic: topics.user(slug),
+      partitions: 3,
+      replicationFactor: 1,
+      ...(config ? { config } : {}),
+    },
+  ]);
   const producer = await kafka.createProducer();
   // Several sends, so partitions hold several record batches.
   for (let at = 0; at < posts.length; at += 20) {

@@ -7,7 +7,14 @@ import type { TopicPost } from "../hub/index.ts";
 import { postFilter } from "../hub/post-filter.ts";
 import { seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
 import { LogPages, type LogPageOptions } from "./log-pages.ts";
-import { HistoryExpiredError, kafkaLogSource, type LogSource } from "./log-range.ts";
+import {
+  HistoryExpiredError,
+  kafkaLogSource,
+  partitionRanges,
+  postOf,
+  readForward,
+  type LogSource,
+} from "./log-range.ts";
 
 const topics = topicNames(uniqueName("history"));
 const POSTS = 90;
@@ -27,6 +34,8 @@ beforeAll(async () => {
   pages = new LogPages(source);
   await seedTopic(kafka, topics, "range", posts);
   await seedTopic(kafka, topics, "expiry", posts);
+  // A segment per send: Kafka rolls a segment once its records span segment.ms by their timestamps.
+  await seedTopic(kafka, topics, "segments", posts, { config: { "segment.ms": "5000" } });
   // A record the live consumer would dead-letter, the newest: pages leave it out.
   const producer = await kafka.createProducer();
   await producer.send([
@@ -196,6 +205,31 @@ describe("history pages from the Kafka log", () => {
     expect(all.map((i) => i.post.id)).toEqual(
       (await allPages("range", { filter }, 50)).map((i) => i.post.id),
     );
+  });
+
+  it("reads from a moment across segments and partitions: exactly the posts at or after it", async () => {
+    const topic = topics.user("segments");
+    for (const at of [T0 + 3_000, T0 + 19_500, T0 + 41_000, T0 + 77_000]) {
+      const ranges = await partitionRanges(source, topic, { from: at });
+      const read: { id: string; partition: number; offset: bigint }[] = [];
+      for await (const record of readForward(source, topic, ranges)) {
+        const post = postOf(record);
+        if (post)
+          read.push({ id: post.id, partition: record.partition, offset: BigInt(record.offset) });
+      }
+      const want = posts.filter((p) => p.timestamp >= at);
+      expect(read.map((r) => r.id).sort()).toEqual(want.map((p) => p.id).sort());
+      for (const partition of [0, 1, 2]) {
+        const offsets = read.filter((r) => r.partition === partition).map((r) => r.offset);
+        expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+        expect(read.filter((r) => r.partition === partition).map((r) => r.id)).toEqual(
+          want.filter((p) => p.partition === partition).map((p) => p.id),
+        );
+      }
+      // Pages of the same range, newest first, hold the same posts.
+      const paged = await allPages("segments", { from: at }, 8);
+      expect(paged.map((i) => i.post.id).sort()).toEqual(want.map((p) => p.id).sort());
+    }
   });
 
   it("ends a page early after scanning its limit, with a cursor to go on from", async () => {
