@@ -95,6 +95,54 @@ export const TWEET_ADDED = graphql(`
   subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {
     tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {
       ...PostFields
+      classifiedAt
+    }
+  }
+`);
+
+export const HISTORY_TWEETS = graphql(`
+  query HistoryTweets(
+    $topic: ID!
+    $labels: [Label!]
+    $sources: [PostSource!]
+    $first: Int!
+    $after: String
+    $from: DateTime
+    $to: DateTime
+  ) {
+    tweets(
+      topic: $topic
+      labels: $labels
+      sources: $sources
+      first: $first
+      after: $after
+      from: $from
+      to: $to
+    ) {
+      edges {
+        cursor
+        node {
+          ...PostFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const TWEET_REPLAY = graphql(`
+  subscription TweetReplay(
+    $topic: ID!
+    $labels: [Label!]
+    $sources: [PostSource!]
+    $from: DateTime!
+  ) {
+    tweetAdded(topic: $topic, labels: $labels, sources: $sources, from: $from) {
+      ...PostFields
+      classifiedAt
     }
   }
 `);
@@ -113,6 +161,31 @@ export const TOPIC_STATS = graphql(`
   subscription TopicStatsLive($topic: ID!, $window: Int!) {
     topicStats(topic: $topic, window: $window) {
       ...StatsFields
+    }
+  }
+`);
+
+export const TOPIC_STATS_RANGE = graphql(`
+  query TopicStatsRange($topic: ID!, $from: DateTime!, $to: DateTime) {
+    topicStats(topic: $topic, from: $from, to: $to) {
+      topic
+      bucket
+      from
+      to
+      countedThrough
+      buckets {
+        start
+        traffic
+        nonTraffic
+        notClassified
+        total
+      }
+      totals {
+        traffic
+        nonTraffic
+        notClassified
+        total
+      }
     }
   }
 `);
