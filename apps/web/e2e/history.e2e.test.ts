@@ -154,7 +154,28 @@ beforeAll(async () => {
       };
     }),
   );
+  // "lama": 12 posts a minute apart, whose oldest ones retention has removed.
+  await createTopic("lama");
+  await producer.send(
+    Array.from({ length: 12 }, (_, i) => {
+      const at = T0 + i * 60_000;
+      const post: ClassifiedPost = {
+        ...classifiedPost(`o${String(i).padStart(2, "0")}`, "traffic", "lama"),
+        createdAt: iso(at),
+        classifiedAt: at,
+      };
+      return {
+        topic: kafka.topics.user("lama"),
+        key: post.id,
+        partition: i % 2,
+        timestamp: at,
+        value: encodeMessage(ClassifiedPost, post),
+      };
+    }),
+  );
   await producer.disconnect();
+  // As retention would: partition 1 loses o01, o03 and o05, so from o07's time on all is kept.
+  await kafka.deleteRecords(kafka.topics.user("lama"), [{ partition: 1, offset: "3" }]);
   context = await launchChromium(path.join(tmp, "chromium-profile"), {
     viewport: { width: 1280, height: 860 },
     timezoneId: "UTC",
@@ -406,6 +427,23 @@ describe("feed page history", () => {
     // Stopping the replay goes back to the range (without the live post, which is outside it).
     await page.getByRole("button", { name: "Stop replay" }).click();
     await expectShown(page, newestFirst(POSTS - 50, POSTS), "the range again");
+    await page.close();
+  }, 120_000);
+  it("says when a range reaches back past what Kafka keeps, and starts at the oldest moment kept", async () => {
+    const page = await context.newPage();
+    const to = iso(T0 + 3_600_000);
+    await page.goto(`${base}/?topic=lama&from=${iso(T0)}&to=${to}`);
+    const error = page.getByTestId("history-error");
+    await error.waitFor();
+    const oldest = iso(T0 + 7 * 60_000);
+    expect(await error.textContent()).toContain(`posts before ${oldest} are no longer kept`);
+    await page.getByRole("button", { name: "Start at the oldest post kept" }).click();
+    await expectShown(
+      page,
+      ["o11", "o10", "o09", "o08", "o07"],
+      "the posts from the oldest moment kept",
+    );
+    expect(params(page)).toEqual({ topic: "lama", from: oldest, to });
     await page.close();
   }, 120_000);
 });
