@@ -73,6 +73,12 @@ export const webEnvSchema = z
       1_000_000,
       "most posts a second one tweetAdded(from:) replay sends before joining the live posts",
     ),
+    WEB_COUNTS_INTERVAL_MS: wholeNumber(
+      2000,
+      100,
+      3_600_000,
+      "how often each web process adds the topics' new posts to the counts of topicStats(from:, to:)",
+    ),
     WEB_EXPORT_MAX_CONCURRENT: wholeNumber(
       4,
       1,

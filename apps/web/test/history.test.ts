@@ -1,5 +1,6 @@
 // History from Kafka through the real web server: `tweets(from:, to:)` pages a
-// topic's Kafka log, `/export` streams the same range, a range older than
+// topic's Kafka log, `/export` streams the same range, `topicStats(from:)`
+// counts it (and still does after a restart), a range older than
 // retention is refused with the oldest moment kept, and a post deleted at its
 // source stays out of both.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -128,6 +129,33 @@ describe("history from Kafka", () => {
     );
   });
 
+  it("pages backward with last and before, and refuses after with before", async () => {
+    const BACK = `query ($before: String, $after: String) {
+      tweets(topic: "jalan", from: "${iso(T0 + 10_000)}", to: "${iso(T0 + 30_000)}", last: 4, before: $before, after: $after) {
+        edges { cursor node { id } }
+        pageInfo { hasPreviousPage hasNextPage startCursor }
+      }
+    }`;
+    interface Back {
+      tweets: {
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startCursor: string | null };
+      };
+    }
+    const oldest = await graphql<Back>(web, BACK, {});
+    expect(oldest.data?.tweets.edges.map((e) => e.node.id)).toEqual(["h13", "h12", "h11", "h10"]);
+    const newer = await graphql<Back>(web, BACK, {
+      before: oldest.data?.tweets.pageInfo.startCursor,
+    });
+    expect(newer.data?.tweets.edges.map((e) => e.node.id)).toEqual(["h17", "h16", "h15", "h14"]);
+    expect(newer.data?.tweets.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const both = await graphql(web, BACK, {
+      before: oldest.data?.tweets.pageInfo.startCursor,
+      after: oldest.data?.tweets.pageInfo.startCursor,
+    });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "before" });
+  });
+
   it("streams the same range from /export, oldest first", async () => {
     const response = await fetch(
       `http://127.0.0.1:${String(web.port)}/export?topic=jalan&from=${iso(T0 + 10_000)}&to=${iso(T0 + 30_000)}`,
@@ -143,6 +171,59 @@ describe("history from Kafka", () => {
     );
     const unknown = await fetch(`http://127.0.0.1:${String(web.port)}/export?topic=nope`);
     expect(unknown.status).toBe(404);
+  });
+
+  it("counts a range per bucket from the catalogue, the same after a restart", async () => {
+    const STATS = `query ($from: DateTime, $to: DateTime, $bucket: StatsBucketSize) {
+      topicStats(topic: "jalan", from: $from, to: $to, bucket: $bucket) {
+        from to bucket window countedThrough
+        buckets { start traffic nonTraffic notClassified total }
+        totals { traffic nonTraffic total }
+      }
+    }`;
+    interface Stats {
+      topicStats: {
+        from: string;
+        bucket: string;
+        countedThrough: string;
+        buckets: { start: string; traffic: number; nonTraffic: number; total: number }[];
+        totals: { traffic: number; nonTraffic: number; total: number };
+      };
+    }
+    const range = { from: iso(T0 - 60_000), to: iso(T0 + 3 * 60_000) };
+    const minutes = await graphql<Stats>(web, STATS, { ...range, bucket: "MINUTE" });
+    expect(minutes.errors).toBeUndefined();
+    const stats = minutes.data?.topicStats;
+    // Every record of the log counts, h20 too (deleted at its source after it was logged).
+    expect(stats?.totals).toEqual({ traffic: 30, nonTraffic: 30, total: 60 });
+    const perMinute = new Map<string, number>();
+    for (let i = 0; i < POSTS; i++) {
+      const minute = iso(Math.floor((T0 + i * 1000) / 60_000) * 60_000);
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    }
+    expect(stats?.buckets.filter((b) => b.total > 0).map((b) => [b.start, b.total])).toEqual([
+      ...perMinute,
+    ]);
+    expect(Date.parse(stats?.countedThrough ?? "")).toBeGreaterThan(T0 + POSTS * 1000);
+
+    await web.stop();
+    web = await startWeb(deployment);
+    const hours = await graphql<Stats>(web, STATS, range);
+    expect(hours.data?.topicStats.bucket).toBe("MINUTE");
+    expect(hours.data?.topicStats.totals).toEqual(stats?.totals);
+    const day = await graphql<Stats>(web, STATS, { ...range, bucket: "DAY" });
+    expect(day.data?.topicStats.buckets).toHaveLength(
+      1 + Number(iso(T0 + 3 * 60_000).slice(0, 10) !== iso(T0 - 60_000).slice(0, 10)),
+    );
+    expect(day.data?.topicStats.totals).toEqual(stats?.totals);
+
+    const tooMany = await graphql(web, STATS, { from: iso(T0 - 2 * 86_400_000), bucket: "MINUTE" });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "bucket",
+    });
+    const noFrom = await graphql(web, STATS, { to: iso(T0) });
+    expect(noFrom.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "from" });
   });
 
   it("refuses bad ranges and ranges older than retention kept", async () => {

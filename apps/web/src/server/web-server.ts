@@ -25,7 +25,7 @@ import {
   trustedProxies,
   type Gateway,
 } from "./graphql/index.ts";
-import { exportHandler, kafkaLogSource, LogPages } from "./history/index.ts";
+import { exportHandler, kafkaLogSource, LogPages, TopicCounts } from "./history/index.ts";
 import { PostHub } from "./hub/index.ts";
 import { createWebMetrics } from "./metrics.ts";
 import { createRequestLog } from "./request-log.ts";
@@ -125,6 +125,12 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
   });
   const live = new LiveTopics();
   const logSource = kafkaLogSource(kafka, topics);
+  const counts = new TopicCounts({
+    db: catalogue.db,
+    source: logSource,
+    logger,
+    intervalMs: env.WEB_COUNTS_INTERVAL_MS,
+  });
   const exportRoute = exportHandler({
     source: logSource,
     topicExists: (slug) => live.has(slug),
@@ -221,6 +227,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     }
     if (pages) await attempt("dashboard", pages.close.bind(pages));
     await attempt("hub", () => hub.stop());
+    await attempt("topic counts", () => counts.stop());
     if (follower) await attempt("catalogue follower", follower.stop.bind(follower));
     if (health) await attempt("health port", health.close.bind(health));
     await attempt("kafka", () => kafka.close());
@@ -247,10 +254,12 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         metrics.deadLetters.inc({ reason });
       },
     });
+    counts.start();
     gateway = await startGateway({
       services: {
         hub,
         history: new LogPages(logSource),
+        counts,
         log: logSource,
         replayRate: env.WEB_REPLAY_RATE,
         topics: topicAdmin,

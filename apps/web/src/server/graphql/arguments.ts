@@ -2,7 +2,8 @@
 import type { PostLabel, PostSource as KafkaPostSource } from "@tweetream/shared";
 import { SLUG_PATTERN } from "@tweetream/shared";
 import type { Label, PostSource } from "../generated/graphql.ts";
-import { decodeCursor } from "../hub/index.ts";
+import { bucketFor, MAX_BUCKETS, type BucketSize } from "../history/index.ts";
+import { decodeCursor, type Position } from "../hub/index.ts";
 import { badUserInput, gatewayError } from "./errors.ts";
 import { postLabel, postSource } from "./labels.ts";
 import type { GatewayServices } from "./gateway-services.ts";
@@ -14,11 +15,11 @@ export const MAX_STATS_WINDOW = 1440;
 /** How long a request waits for a just-created topic to reach this process. */
 export const LIVE_TOPIC_WAIT_MS = 10_000;
 
-export function checkPageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badUserInput("first", `first must be from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
+export function checkPageSize(size: number, field: "first" | "last" = "first"): number {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badUserInput(field, `${field} must be from 1 to ${MAX_PAGE_SIZE}, got ${size}`);
   }
-  return first;
+  return size;
 }
 
 export function checkStatsWindow(window: number): number {
@@ -31,21 +32,54 @@ export function checkStatsWindow(window: number): number {
   return window;
 }
 
-/** The cursor, or undefined for none; throws BAD_USER_INPUT for one this server never issued. */
-export function checkCursor(after: string | null | undefined): string | undefined {
-  if (after === null || after === undefined) return undefined;
-  const { kind } = decodeCursor(after);
-  if (kind === "legacy") {
+/**
+ * The range and bucket size of `topicStats(from, to, bucket)`: `to` defaults
+ * to now; BAD_USER_INPUT for `to` without `from`, `to` before `from`, or more
+ * than MAX_BUCKETS buckets.
+ */
+export function checkStatsRange(
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+  bucket: BucketSize | null | undefined,
+): { from: number; to: number; bucket: BucketSize } | undefined {
+  if (!from) {
+    if (to) throw badUserInput("from", "topicStats with to needs from too");
+    if (bucket) throw badUserInput("bucket", "bucket is for a range: give from (and to)");
+    return undefined;
+  }
+  const range = { from: from.getTime(), to: to ? to.getTime() : Date.now() };
+  if (range.to <= range.from) throw badUserInput("to", "to must be after from");
+  const chosen = bucketFor(range.from, range.to, bucket ?? undefined);
+  if (chosen.count > MAX_BUCKETS) {
     throw badUserInput(
-      "after",
-      "after is a cursor of the old format (a post's timestamp), which cannot say what was " +
-        "delivered; start again without after and use the new cursors (docs/API.md, Cursors)",
+      "bucket",
+      `the range has ${chosen.count} ${chosen.bucket} buckets, more than ${MAX_BUCKETS}; pick a bigger bucket or a shorter range`,
     );
   }
-  if (kind !== "position") {
-    throw badUserInput("after", "after must be a cursor from a previous Tweet or page");
+  return { ...range, bucket: chosen.bucket };
+}
+
+/**
+ * The cursor in argument `field` and the position it names, or undefined for
+ * none; throws BAD_USER_INPUT for one this server never issued.
+ */
+export function checkCursor(
+  value: string | null | undefined,
+  field: "after" | "before" = "after",
+): { cursor: string; position: Position } | undefined {
+  if (value === null || value === undefined) return undefined;
+  const decoded = decodeCursor(value);
+  if (decoded.kind === "legacy") {
+    throw badUserInput(
+      field,
+      `${field} is a cursor of the old format (a post's timestamp), which cannot say what was ` +
+        `delivered; start again without ${field} and use the new cursors (docs/API.md, Cursors)`,
+    );
   }
-  return after;
+  if (decoded.kind !== "position") {
+    throw badUserInput(field, `${field} must be a cursor from a previous Tweet or page`);
+  }
+  return { cursor: value, position: decoded.position };
 }
 
 /** `from`/`to` as epoch ms, or undefined when neither is given; `to` before `from` is BAD_USER_INPUT. */

@@ -1,5 +1,5 @@
 import type { Logger } from "@tweetream/shared";
-import type { LogPages, LogSource } from "../history/index.ts";
+import type { LogPages, LogSource, TopicCounts } from "../history/index.ts";
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
@@ -8,7 +8,9 @@ import type { LiveTopics } from "./live-topics.ts";
 export interface GatewayServices {
   hub: Pick<PostHub, "subscribe" | "history" | "stats" | "onDeleted" | "isDeleted" | "coverage">;
   /** Pages of topics' Kafka logs over time ranges (`tweets` with `from` or `to`). */
-  history: Pick<LogPages, "page">;
+  history: Pick<LogPages, "page" | "pageBackward">;
+  /** Counts of topics' posts over any range (`topicStats` with `from`). */
+  counts: Pick<TopicCounts, "range">;
   /** Topics' Kafka logs, for `tweetAdded(from:)`'s replay. */
   log: LogSource;
   /** Most posts a second one `tweetAdded(from:)` replay sends (WEB_REPLAY_RATE). */

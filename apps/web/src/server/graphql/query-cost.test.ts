@@ -35,6 +35,14 @@ describe("queryCost", () => {
       1 + 1440 * 2,
     );
     expect(cost(`subscription { topicStats(topic: "t") { buckets { total } } }`)).toBe(1 + 60 * 2);
+    // A range: its buckets (a week in hours); past the most buckets, the resolver says why.
+    const range = `query ($from: DateTime, $to: DateTime, $bucket: StatsBucketSize) {
+      topicStats(topic: "t", from: $from, to: $to, bucket: $bucket) { buckets { total } }
+    }`;
+    const week = { from: "2026-11-01T00:00:00Z", to: "2026-11-08T00:00:00Z" };
+    expect(cost(range, week)).toBe(1 + 168 * 2);
+    expect(cost(range, { ...week, bucket: "DAY" })).toBe(1 + 7 * 2);
+    expect(cost(range, { ...week, bucket: "MINUTE" })).toBe(1 + 1 * 2);
     // `topics` returns every topic.
     expect(cost(`{ topics { slug name } }`, {}, 250)).toBe(1 + 250 * 2);
   });

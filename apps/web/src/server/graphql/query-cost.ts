@@ -1,13 +1,15 @@
 // What an operation costs the server, counted with graphql-query-complexity:
 // every field costs 1, and a field that returns a list costs its selection
 // times the most items it can return: `tweets` `first` (default 20),
-// `topicStats` `window` (one bucket per minute, default 60), `topics` the
+// `topicStats` `window` (one bucket per minute, default 60) or its range's
+// buckets, `topics` the
 // number of topics there are. So 15 aliases of `tweets(first: 100)` cost 15 ×
 // 100 × their selection, where a cost that ignores list sizes priced them like
 // 15 single posts. Checked on both transports (GRAPHQL_MAX_COST), with the
 // operation's variables, before anything runs.
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
+import { BUCKET_MS, bucketFor, MAX_BUCKETS, type BucketSize } from "../history/index.ts";
 
 /** How many items a list field returns at most, by `Type.field`, from its arguments. */
 type ListSize = (args: Record<string, unknown>, topicCount: number) => number;
@@ -16,10 +18,20 @@ const size = (value: unknown): number => (typeof value === "number" && value > 0
 
 const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "Query.tweets": (args) => size(args.first),
-  "Query.topicStats": (args) => size(args.window),
+  "Query.topicStats": (args) =>
+    args.from instanceof Date ? rangeBuckets(args.from, args.to, args.bucket) : size(args.window),
   "Subscription.topicStats": (args) => size(args.window),
   "Query.topics": (_args, topicCount) => Math.max(1, topicCount),
 };
+
+/** Buckets of a `topicStats(from, to, bucket)` answer (1 for more than MAX_BUCKETS: the resolver refuses those, saying why). */
+function rangeBuckets(from: Date, to: unknown, bucket: unknown): number {
+  const end = to instanceof Date ? to.getTime() : Date.now();
+  const asked =
+    typeof bucket === "string" && bucket in BUCKET_MS ? (bucket as BucketSize) : undefined;
+  const { count } = bucketFor(from.getTime(), end, asked);
+  return count > MAX_BUCKETS ? 1 : count;
+}
 
 /** The cost of one operation of `document` with `variables`. */
 export function queryCost(options: {

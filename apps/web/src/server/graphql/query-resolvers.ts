@@ -1,16 +1,18 @@
 import { validateRule } from "@tweetream/text";
 import type { QueryResolvers } from "../generated/graphql.ts";
-import { decodeCursor, postFilter } from "../hub/index.ts";
+import type { ClassifiedPost } from "@tweetream/shared";
+import { postFilter, type PostPage } from "../hub/index.ts";
 import {
   checkCursor,
   checkPageSize,
+  checkStatsRange,
   checkStatsWindow,
   checkTimeRange,
   labelFilter,
   requireLiveTopic,
   sourceFilter,
 } from "./arguments.ts";
-import { historyError } from "./errors.ts";
+import { badUserInput, historyError } from "./errors.ts";
 import { topicStats } from "./topic-stats.ts";
 
 export const queryResolvers: QueryResolvers = {
@@ -18,37 +20,64 @@ export const queryResolvers: QueryResolvers = {
 
   topic: async (_parent, { slug }, { services }) => (await services.topics.get(slug)) ?? null,
 
-  tweets: async (_parent, { topic, labels, sources, first, after, from, to }, { services }) => {
-    const size = checkPageSize(first);
-    const cursor = checkCursor(after);
+  tweets: async (
+    _parent,
+    { topic, labels, sources, first, after, from, to, last, before },
+    { services },
+  ) => {
+    const size = checkPageSize(
+      last ?? first,
+      last === null || last === undefined ? "first" : "last",
+    );
+    const older = checkCursor(after);
+    const newer = checkCursor(before, "before");
+    if (older && newer) throw badUserInput("before", "give after or before, not both");
     const range = checkTimeRange(from, to);
     await requireLiveTopic(services, topic);
     const filter = { labels: labelFilter(labels), sources: sourceFilter(sources) };
-    if (range) {
-      const before = cursor === undefined ? undefined : decodeCursor(cursor);
-      return services.history
-        .page(topic, {
+    const logFilter = {
+      filter: postFilter(filter),
+      hidden: (post: ClassifiedPost) => services.hub.isDeleted(post),
+    };
+    const fromLog = (page: Promise<PostPage>) =>
+      page.catch((error: unknown) => {
+        throw historyError(error);
+      });
+    if (typeof last === "number" || newer) {
+      // Backward: toward newer posts, from the Kafka log (which has them all).
+      return fromLog(
+        services.history.pageBackward(topic, {
           ...range,
+          ...logFilter,
+          last: size,
+          after: newer?.position,
+        }),
+      );
+    }
+    if (range) {
+      return fromLog(
+        services.history.page(topic, {
+          ...range,
+          ...logFilter,
           first: size,
-          filter: postFilter(filter),
-          before: before?.kind === "position" ? before.position : undefined,
-          hidden: (post) => services.hub.isDeleted(post),
-        })
-        .catch((error: unknown) => {
-          throw historyError(error);
-        });
+          before: older?.position,
+        }),
+      );
     }
     return services.hub.history(topic, {
       first: size,
       ...filter,
-      ...(cursor === undefined ? {} : { after: cursor }),
+      ...(older === undefined ? {} : { after: older.cursor }),
     });
   },
 
-  topicStats: async (_parent, { topic, window }, { services }) => {
+  topicStats: async (_parent, { topic, window, from, to, bucket }, { services }) => {
     const minutes = checkStatsWindow(window);
+    const range = checkStatsRange(from, to, bucket);
     await requireLiveTopic(services, topic);
-    return topicStats(services, topic, minutes);
+    if (!range) return topicStats(services, topic, minutes);
+    const counts = await services.counts.range(topic, range);
+    return { topic, window: (counts.to - counts.from) / 60_000, ...counts };
   },
 
   validateRule: (_parent, { rule }) => {

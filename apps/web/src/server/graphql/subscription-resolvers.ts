@@ -21,7 +21,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
   tweetAdded: {
     // Started, and its posts written, by the execution layer (post-feed.ts).
     subscribe: async (_parent, { topic, labels, sources, after, from }, { services }) => {
-      const cursor = checkCursor(after);
+      const cursor = checkCursor(after)?.cursor;
       if (from && cursor !== undefined) {
         throw badUserInput("from", "give after (resume) or from (replay), not both");
       }

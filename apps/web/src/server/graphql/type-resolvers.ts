@@ -31,7 +31,7 @@ export const typeResolvers: Resolvers = {
       hasNextPage: page.hasNextPage,
       endCursor: page.endCursor ?? page.items.at(-1)?.cursor ?? null,
       hasPreviousPage: page.hasPreviousPage ?? false,
-      startCursor: page.items[0]?.cursor ?? null,
+      startCursor: page.startCursor ?? page.items[0]?.cursor ?? null,
     }),
   },
 

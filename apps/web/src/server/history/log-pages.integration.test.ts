@@ -66,6 +66,28 @@ async function allPages(
   throw new Error("more than 100 pages");
 }
 
+/** Every page toward newer posts from `start` (or from the oldest), following startCursor; newest first. */
+async function allPagesBackward(
+  slug: string,
+  options: Omit<LogPageOptions, "before" | "first">,
+  last: number,
+  start?: string,
+  reader = pages,
+) {
+  const pagesSeen: TopicPost[][] = [];
+  let after = start;
+  for (let page = 0; page < 100; page++) {
+    const decoded = after === undefined ? undefined : decodeCursor(after);
+    if (decoded && decoded.kind !== "position") throw new Error("bad cursor");
+    const result = await reader.pageBackward(slug, { ...options, last, after: decoded?.position });
+    expect(result.items.length).toBeLessThanOrEqual(last);
+    pagesSeen.unshift(result.items);
+    if (!result.hasPreviousPage) return pagesSeen.flat();
+    after = result.startCursor ?? result.items[0]?.cursor;
+  }
+  throw new Error("more than 100 pages");
+}
+
 describe("history pages from the Kafka log", () => {
   it("pages a time range newest first, with every post in it exactly once", async () => {
     const from = T0 + 10_000;
@@ -134,6 +156,48 @@ describe("history pages from the Kafka log", () => {
     expect((await allPages("expiry", {}, 50)).length).toBe(POSTS - 10);
   });
 
+  it("pages backward toward newer posts: the same posts in the same order, each once", async () => {
+    const from = T0 + 5_000;
+    const to = T0 + 70_000;
+    const forward = await allPages("range", { from, to }, 9);
+    // From the oldest of the range up, 4 at a time.
+    const backward = await allPagesBackward("range", { from, to }, 4);
+    expect(backward.map((i) => i.post.id)).toEqual(forward.map((i) => i.post.id));
+    // From the middle: the posts newer than the 30th, nearest first when read from the end.
+    const middle = forward[29];
+    if (!middle) throw new Error("too few posts");
+    const newer = await allPagesBackward("range", { from, to }, 6, middle.cursor);
+    expect(newer.map((i) => i.post.id)).toEqual(forward.slice(0, 29).map((i) => i.post.id));
+    // Every post's cursor is good both ways: forward from a backward page's post continues exactly.
+    const some = newer[10];
+    const decoded = some ? decodeCursor(some.cursor) : undefined;
+    if (decoded?.kind !== "position") throw new Error("no cursor");
+    const onward = await pages.page("range", { from, to, first: 100, before: decoded.position });
+    expect(onward.items.map((i) => i.post.id)).toEqual(forward.slice(11).map((i) => i.post.id));
+    // The page just before a cursor holds the `last` posts nearest it, and says older ones exist.
+    const near = await pages.pageBackward("range", {
+      from,
+      to,
+      last: 3,
+      after: decodeMiddle(middle),
+    });
+    expect(near.items.map((i) => i.post.id)).toEqual(forward.slice(26, 29).map((i) => i.post.id));
+    expect(near).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  it("ends a backward page early after scanning its limit, with a start cursor", async () => {
+    const limited = new LogPages(source, { maxScannedPerPage: 10 });
+    const filter = postFilter({ labels: ["non_traffic"] });
+    const first = await limited.pageBackward("range", { last: 50, filter });
+    expect(first.items.length).toBeLessThan(5);
+    expect(first.hasPreviousPage).toBe(true);
+    expect(first.startCursor).toBeDefined();
+    const all = await allPagesBackward("range", { filter }, 50, undefined, limited);
+    expect(all.map((i) => i.post.id)).toEqual(
+      (await allPages("range", { filter }, 50)).map((i) => i.post.id),
+    );
+  });
+
   it("ends a page early after scanning its limit, with a cursor to go on from", async () => {
     const limited = new LogPages(source, { maxScannedPerPage: 10 });
     const filter = postFilter({ labels: ["non_traffic"] });
@@ -148,3 +212,9 @@ describe("history pages from the Kafka log", () => {
     );
   });
 });
+
+function decodeMiddle(item: TopicPost) {
+  const decoded = decodeCursor(item.cursor);
+  if (decoded.kind !== "position") throw new Error("no cursor");
+  return decoded.position;
+}

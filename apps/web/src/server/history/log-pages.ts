@@ -24,6 +24,7 @@ import {
   FETCH_BYTES,
   partitionRanges,
   postOf,
+  readForward,
   type LogSource,
   type TimeRange,
 } from "./log-range.ts";
@@ -111,6 +112,62 @@ export class LogPages {
     }
   }
 
+  /**
+   * The `last` posts of `slug` in the range that are newer than `after` (all
+   * of the range's without it): the oldest of those, newest first, as the
+   * page before `after` in the newest-first order. Reads the partitions
+   * forward from `after`, merged oldest first by record time.
+   */
+  async pageBackward(
+    slug: string,
+    options: Omit<LogPageOptions, "first" | "before"> & {
+      last: number;
+      after?: Position | undefined;
+    },
+  ): Promise<PostPage> {
+    const topic = this.#source.topicOf(slug);
+    const { after } = options;
+    const fromCursor = after !== undefined;
+    // Per partition, the highest offset passed: covered by every cursor from here on.
+    const passed = new Map<number, bigint>();
+    const ranges = (await partitionRanges(this.#source, topic, options)).map((r) => {
+      const through = after ? (after.through.get(r.partition) ?? -1n) : -1n;
+      const lo = through + 1n > r.lo ? through + 1n : r.lo;
+      passed.set(r.partition, lo - 1n);
+      return { ...r, lo };
+    });
+    const items: TopicPost[] = [];
+    let scanned = 0;
+    for await (const record of readForward(this.#source, topic, ranges)) {
+      const post = postOf(record);
+      if (post && passes(options.filter, post) && !options.hidden?.(post)) {
+        if (items.length === options.last)
+          return backwardPage(items, { fromCursor, hasPreviousPage: true });
+        const offset = BigInt(record.offset);
+        const through = new Map(passed);
+        through.set(record.partition, offset);
+        items.push({
+          slug,
+          post,
+          partition: record.partition,
+          offset,
+          timestamp: record.timestamp,
+          cursor: encodeCursor({ through, own: record.partition }),
+        });
+      }
+      passed.set(record.partition, BigInt(record.offset));
+      if (++scanned >= this.#maxScanned) {
+        const more = ranges.some((r) => (passed.get(r.partition) ?? -1n) + 1n < r.hi);
+        return backwardPage(items, {
+          fromCursor,
+          hasPreviousPage: more,
+          startCursor: more ? encodeCursor({ through: passed }) : undefined,
+        });
+      }
+    }
+    return backwardPage(items, { fromCursor, hasPreviousPage: false });
+  }
+
   /** One walker per partition, over its offsets in the range and before `before`. */
   async #walkers(topic: string, options: LogPageOptions): Promise<PartitionWalker[]> {
     const { before } = options;
@@ -126,6 +183,22 @@ export class LogPages {
       return new PartitionWalker(this.#source.reader, topic, partition, lo, upper);
     });
   }
+}
+
+/**
+ * A backward page, newest first. Older posts exist when the page started at
+ * a cursor (the post it was taken at, at least), so `hasNextPage` says that.
+ */
+function backwardPage(
+  oldestFirst: TopicPost[],
+  page: { fromCursor: boolean; hasPreviousPage: boolean; startCursor?: string | undefined },
+): PostPage {
+  return {
+    items: oldestFirst.reverse(),
+    hasNextPage: page.fromCursor,
+    hasPreviousPage: page.hasPreviousPage,
+    ...(page.startCursor ? { startCursor: page.startCursor } : {}),
+  };
 }
 
 /** Per partition, the highest offset not taken yet: what a cursor taken now still covers. */

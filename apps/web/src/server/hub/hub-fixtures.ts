@@ -20,8 +20,9 @@ export function classifiedPost(
     topics: [topic],
     ingestedAt: 1_795_000_000_000,
     label,
-    score: 0.9,
+    score: label === "not_classified" ? 0 : 0.9,
     model: { name: "traffic-nb", version: "1" },
+    ...(label === "not_classified" ? { gate: { language: "en", by: "tag" as const } } : {}),
     classifiedAt: 1_795_000_000_100,
   };
 }

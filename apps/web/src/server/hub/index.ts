@@ -6,6 +6,12 @@ export {
   type PostPage,
   type TopicPost,
 } from "./post-hub.ts";
-export { decodeCursor } from "./cursor.ts";
-export type { LabelCounts, MinuteBucket } from "./minute-stats.ts";
+export { decodeCursor, type Position } from "./cursor.ts";
+export {
+  LABEL_FIELD,
+  LABEL_FIELDS,
+  noCounts,
+  type LabelCounts,
+  type MinuteBucket,
+} from "./minute-stats.ts";
 export { postFilter, type PostFilterOptions } from "./post-filter.ts";

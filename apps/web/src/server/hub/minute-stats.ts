@@ -16,14 +16,14 @@ export interface MinuteBucket extends LabelCounts {
 }
 
 /** Each post label's field in {@link LabelCounts}. */
-const FIELD = {
+export const LABEL_FIELD = {
   traffic: "traffic",
   non_traffic: "nonTraffic",
   not_classified: "notClassified",
 } as const satisfies Record<PostLabel, keyof LabelCounts>;
-const FIELDS = Object.values(FIELD);
+export const LABEL_FIELDS = Object.values(LABEL_FIELD);
 
-const noCounts = (): LabelCounts => ({ traffic: 0, nonTraffic: 0, notClassified: 0 });
+export const noCounts = (): LabelCounts => ({ traffic: 0, nonTraffic: 0, notClassified: 0 });
 
 /**
  * Per-minute counts per label over the last `windowMinutes` minutes: a ring
@@ -55,9 +55,9 @@ export class MinuteStats {
     if (minute < held) return;
     if (minute > held) {
       this.#minutes[slot] = minute;
-      for (const field of FIELDS) this.#counts[field][slot] = 0;
+      for (const field of LABEL_FIELDS) this.#counts[field][slot] = 0;
     }
-    const counts = this.#counts[FIELD[label]];
+    const counts = this.#counts[LABEL_FIELD[label]];
     counts[slot] = (counts[slot] ?? 0) + 1;
   }
 
@@ -74,7 +74,7 @@ export class MinuteStats {
       const slot = ((minute % this.windowMinutes) + this.windowMinutes) % this.windowMinutes;
       const bucket: MinuteBucket = { minute: minute * MINUTE_MS, ...noCounts() };
       if (this.#minutes[slot] === minute) {
-        for (const field of FIELDS) {
+        for (const field of LABEL_FIELDS) {
           bucket[field] = this.#counts[field][slot] ?? 0;
           totals[field] += bucket[field];
         }

@@ -55,6 +55,8 @@ export interface PostPage {
   endCursor?: string;
   /** More posts newer than the first item (a `last`/`before` page). */
   hasPreviousPage?: boolean;
+  /** Where the page before starts, when that is not the first item's cursor (a backward page that stopped at its scan limit). */
+  startCursor?: string;
 }
 
 /**
