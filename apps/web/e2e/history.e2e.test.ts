@@ -1,7 +1,8 @@
 // The feed page's history features in a real browser against the real web
 // server and broker: a time range read from Kafka page by page, links that
-// hold the view (and back/forward), a replay that joins the live posts, and an
-// export with progress and cancel. Posts are written straight into the
+// hold the view (and back/forward), an export with progress and cancel, the
+// chart over a range, a replay that joins the live posts, and a range older
+// than Kafka keeps. Posts are written straight into the
 // topic's Kafka log with chosen record times, two hours back (Kafka refuses
 // times more than an hour ahead of its clock, not older ones).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -97,6 +98,16 @@ function newestFirst(lo: number, hi: number, keep: (i: number) => boolean = () =
 /** Clicks a choice of the time control (its radio buttons are hidden behind their labels). */
 const chooseRange = (page: Page, name: string) =>
   page.getByTestId("time-control").getByText(name, { exact: true }).click();
+
+/** The number on one of the chart's counters ("Traffic", "Total", …). */
+async function counter(page: Page, name: string): Promise<number> {
+  const text = await page
+    .getByTestId("counters")
+    .locator("div", { has: page.getByText(name, { exact: true }) })
+    .locator("dd")
+    .textContent();
+  return Number((text ?? "").replace(/\D/g, ""));
+}
 
 /** The page's query string, decoded into its parameters. */
 const params = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
@@ -368,6 +379,47 @@ describe("feed page history", () => {
     await page.waitForTimeout(1000);
     expect(downloads).toEqual([name]);
     await cdp.detach();
+    await page.close();
+  }, 120_000);
+
+  it("draws the chart over the range, in the buckets the server chose", async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/?topic=jalan&from=${iso(T0)}&to=${iso(T0 + 3_600_000)}`);
+    const stats = page.getByTestId("stats");
+    // An hour: per minute, 60 bars' worth of buckets, every post counted.
+    await page.locator('[data-testid="stats"][data-bucket="MINUTE"][data-buckets="60"]').waitFor();
+    await waitFor(async () => ((await counter(page, "Total")) === POSTS ? true : undefined), {
+      what: "the range's total",
+    });
+    expect(await counter(page, "Traffic")).toBe(POSTS / 2);
+    expect(await counter(page, "Non-traffic")).toBe(POSTS / 2);
+    expect(await stats.getByTestId("chart-caption").textContent()).toBe(
+      "Posts per minute by label",
+    );
+    await stats.locator(".recharts-bar-rectangle").first().waitFor();
+
+    // Two days and an hour: per hour (whole hours, so 49 or 50 of them), the same posts.
+    const from = T0 - 48 * 3_600_000;
+    const to = T0 + 3_600_000;
+    const hours = Math.ceil(to / 3_600_000) - Math.floor(from / 3_600_000);
+    await page.goto(`${base}/?topic=jalan&from=${iso(from)}&to=${iso(to)}`);
+    await page
+      .locator(`[data-testid="stats"][data-bucket="HOUR"][data-buckets="${String(hours)}"]`)
+      .waitFor();
+    await waitFor(async () => ((await counter(page, "Total")) === POSTS ? true : undefined), {
+      what: "the two days' total",
+    });
+    expect(await stats.getByTestId("chart-caption").textContent()).toBe("Posts per hour by label");
+    await page.screenshot({ path: path.join(artifacts, "history-chart-hours.png") });
+
+    // The last hour has none of them; live goes back to the last 30 minutes.
+    await chooseRange(page, "Last hour");
+    await page.locator('[data-testid="stats"][data-bucket="MINUTE"]').waitFor();
+    await waitFor(async () => ((await counter(page, "Total")) === 0 ? true : undefined), {
+      what: "an empty last hour",
+    });
+    await chooseRange(page, "Live");
+    await page.getByRole("heading", { name: "Last 30 minutes" }).waitFor();
     await page.close();
   }, 120_000);
 

@@ -51,7 +51,7 @@ interface Shown {
   heading: string;
   caption: string;
   bucket: BucketSize;
-  rows: ({ start: string } & Counts)[];
+  rows: ({ start: string } & Omit<Counts, "total">)[];
   totals: Counts | undefined;
   error: unknown;
 }

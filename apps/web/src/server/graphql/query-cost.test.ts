@@ -4,6 +4,7 @@ import {
   HISTORY_TWEETS,
   RECENT_TWEETS,
   TOPIC_STATS,
+  TOPIC_STATS_RANGE,
   TOPICS,
   TWEET_ADDED,
   TWEET_REPLAY,
@@ -63,6 +64,13 @@ describe("queryCost", () => {
         topicCount: 0,
       }),
       live: queryCost({ schema, document: TWEET_ADDED, variables: { topic: "t" }, topicCount: 0 }),
+      // A day per minute: the most buckets a range may have.
+      statsRange: queryCost({
+        schema,
+        document: TOPIC_STATS_RANGE,
+        variables: { topic: "t", from: "2026-12-03T00:00:00Z", to: "2026-12-04T00:00:00Z" },
+        topicCount: 0,
+      }),
       replay: queryCost({
         schema,
         document: TWEET_REPLAY,
