@@ -418,8 +418,12 @@ describe("feed page history", () => {
     await waitFor(async () => ((await counter(page, "Total")) === 0 ? true : undefined), {
       what: "an empty last hour",
     });
-    await chooseRange(page, "Live");
+    // With the keyboard: the choices are a radio group, so an arrow key moves between them.
+    await page.getByRole("radio", { name: "Last hour" }).focus();
+    await page.keyboard.press("ArrowLeft");
     await page.getByRole("heading", { name: "Last 30 minutes" }).waitFor();
+    expect(await page.getByRole("radio", { name: "Live" }).isChecked()).toBe(true);
+    expect(params(page)).toEqual({ topic: "jalan" });
     await page.close();
   }, 120_000);
 
