@@ -12,6 +12,7 @@ const config: KnipConfig = {
         ...tests,
         "tooling/kafka/*.{ts,mjs}",
         "tooling/vitest/*.ts",
+        "bench/history.ts",
         "bench/load/load-process.ts",
         "bench/micro/*.ts",
         "bench/original/*.ts",

@@ -14,7 +14,7 @@ import { DEFAULT_DATABASE_URL, providerOf, type CatalogueProvider } from "./data
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 
-export type { Topic } from "./generated/sqlite/client.ts";
+export { Prisma, type Topic } from "./generated/sqlite/client.ts";
 export { TopicStatus } from "./generated/sqlite/enums.ts";
 
 /**

@@ -10,8 +10,7 @@
 // where the pass started. A process that loses the race to another drops
 // what it read, so each record is counted exactly once however many
 // processes run, and a process stopped mid-pass leaves nothing half-counted.
-import type { CatalogueClient } from "@tweetream/catalogue";
-import { TopicStatus } from "@tweetream/catalogue";
+import { Prisma, TopicStatus, type CatalogueClient } from "@tweetream/catalogue";
 import type { Logger } from "@tweetream/shared";
 import {
   LABEL_FIELD,
@@ -269,22 +268,28 @@ export class TopicCounts {
             });
             if (moved.count !== 1) throw new LostRace();
           }
-          for (const [minute, counts] of minutes) {
-            await tx.topicMinuteCount.upsert({
-              where: { topicId_minute: { topicId, minute } },
-              create: { topicId, minute, ...counts },
-              update: {
-                traffic: { increment: counts.traffic },
-                nonTraffic: { increment: counts.nonTraffic },
-                notClassified: { increment: counts.notClassified },
-              },
-            });
+          // One statement per 1,000 minutes (SQLite and PostgreSQL spell an upsert alike).
+          const rows = [...minutes];
+          for (let at = 0; at < rows.length; at += 1000) {
+            const values = rows
+              .slice(at, at + 1000)
+              .map(
+                ([minute, c]) =>
+                  Prisma.sql`(${topicId}, ${minute}, ${c.traffic}, ${c.nonTraffic}, ${c.notClassified})`,
+              );
+            await tx.$executeRaw`
+            INSERT INTO "TopicMinuteCount" ("topicId", "minute", "traffic", "nonTraffic", "notClassified")
+            VALUES ${Prisma.join(values)}
+            ON CONFLICT ("topicId", "minute") DO UPDATE SET
+              "traffic" = "TopicMinuteCount"."traffic" + excluded."traffic",
+              "nonTraffic" = "TopicMinuteCount"."nonTraffic" + excluded."nonTraffic",
+              "notClassified" = "TopicMinuteCount"."notClassified" + excluded."notClassified"`;
           }
         },
         { timeout: 60_000, maxWait: 30_000 },
       )
       .catch((error: unknown) => {
-        // Another process started this partition, or added a minute row, first.
+        // Another process started counting this partition first.
         throw isUniqueViolation(error) ? new LostRace() : error;
       });
   }
