@@ -1,6 +1,12 @@
-import { CombinedGraphQLErrors } from "@apollo/client/errors";
+import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
 import { describe, expect, it } from "vitest";
-import { formErrors, tooSlowCursor } from "./graphql-errors.ts";
+import {
+  errorText,
+  exportRefusal,
+  formErrors,
+  historyExpiredSince,
+  tooSlowCursor,
+} from "./graphql-errors.ts";
 
 describe("formErrors", () => {
   it("files errors under their field and flags refused tokens", () => {
@@ -49,5 +55,39 @@ describe("tooSlowCursor", () => {
     });
     expect(tooSlowCursor(other)).toBeUndefined();
     expect(tooSlowCursor(new Error("socket closed"))).toBeUndefined();
+  });
+});
+
+describe("history errors", () => {
+  it("finds the oldest moment kept in HISTORY_EXPIRED, and nothing elsewhere", () => {
+    const expired = new CombinedGraphQLErrors({
+      data: null,
+      errors: [
+        {
+          message: "posts before 2026-12-04T06:00:00.000Z are no longer kept",
+          extensions: { code: "HISTORY_EXPIRED", oldestAvailable: "2026-12-04T06:00:00.000Z" },
+        },
+      ],
+    });
+    expect(historyExpiredSince(expired)).toBe("2026-12-04T06:00:00.000Z");
+    expect(errorText(expired)).toBe("posts before 2026-12-04T06:00:00.000Z are no longer kept");
+    expect(historyExpiredSince(new Error("HISTORY_EXPIRED"))).toBeUndefined();
+  });
+
+  it("says what the server said in a 429, which Apollo leaves unparsed", () => {
+    const body = JSON.stringify({
+      errors: [{ message: "too many queries and subscriptions from this address; retry in 12 s" }],
+    });
+    const error = new ServerError("Response not successful: Received status code 429", {
+      response: new Response(body, { status: 429 }),
+      bodyText: body,
+    });
+    expect(errorText(error)).toBe(
+      "The server is refusing requests from this address for a while (429): too many queries and subscriptions from this address; retry in 12 s",
+    );
+    expect(
+      exportRefusal('{"error":{"code":"TOO_MANY_EXPORTS","message":"4 exports are running"}}'),
+    ).toBe("4 exports are running");
+    expect(exportRefusal("<html>")).toBeNull();
   });
 });

@@ -69,3 +69,60 @@ export function tooSlowCursor(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+const Expired = z.object({ code: z.literal("HISTORY_EXPIRED"), oldestAvailable: z.string() });
+
+/**
+ * The oldest moment Kafka still keeps whole, when an operation failed because
+ * its range reached back past it (`HISTORY_EXPIRED`), else undefined.
+ */
+export function historyExpiredSince(error: unknown): string | undefined {
+  if (!CombinedGraphQLErrors.is(error)) return undefined;
+  for (const graphqlError of error.errors) {
+    const parsed = Expired.safeParse(graphqlError.extensions ?? {});
+    if (parsed.success) return parsed.data.oldestAvailable;
+  }
+  return undefined;
+}
+
+const ErrorBody = z.object({
+  errors: z.array(z.object({ message: z.string() })).min(1),
+});
+
+/**
+ * A sentence for a failed operation: the server's own message where it sent
+ * one, also in an HTTP error such as 429 (RATE_LIMITED), whose body Apollo
+ * leaves unparsed.
+ */
+export function errorText(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) return error.errors.map((e) => e.message).join("; ");
+  if (ServerError.is(error)) {
+    let body: unknown;
+    try {
+      body = JSON.parse(error.bodyText);
+    } catch {
+      body = undefined;
+    }
+    const parsed = ErrorBody.safeParse(body);
+    const said = parsed.success ? parsed.data.errors.map((e) => e.message).join("; ") : "";
+    if (error.statusCode === 429) {
+      return `The server is refusing requests from this address for a while (429): ${said || "too many requests"}`;
+    }
+    return said || error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+const ExportError = z.object({ error: z.object({ message: z.string() }) });
+
+/** The message of a JSON error body from GET /export, or null when it is not one. */
+export function exportRefusal(body: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const error = ExportError.safeParse(parsed);
+  return error.success ? error.data.error.message : null;
+}

@@ -95,6 +95,54 @@ export const TWEET_ADDED = graphql(`
   subscription TweetAdded($topic: ID!, $labels: [Label!], $sources: [PostSource!], $after: String) {
     tweetAdded(topic: $topic, labels: $labels, sources: $sources, after: $after) {
       ...PostFields
+      classifiedAt
+    }
+  }
+`);
+
+export const HISTORY_TWEETS = graphql(`
+  query HistoryTweets(
+    $topic: ID!
+    $labels: [Label!]
+    $sources: [PostSource!]
+    $first: Int!
+    $after: String
+    $from: DateTime
+    $to: DateTime
+  ) {
+    tweets(
+      topic: $topic
+      labels: $labels
+      sources: $sources
+      first: $first
+      after: $after
+      from: $from
+      to: $to
+    ) {
+      edges {
+        cursor
+        node {
+          ...PostFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const TWEET_REPLAY = graphql(`
+  subscription TweetReplay(
+    $topic: ID!
+    $labels: [Label!]
+    $sources: [PostSource!]
+    $from: DateTime!
+  ) {
+    tweetAdded(topic: $topic, labels: $labels, sources: $sources, from: $from) {
+      ...PostFields
+      classifiedAt
     }
   }
 `);
@@ -113,6 +161,29 @@ export const TOPIC_STATS = graphql(`
   subscription TopicStatsLive($topic: ID!, $window: Int!) {
     topicStats(topic: $topic, window: $window) {
       ...StatsFields
+    }
+  }
+`);
+
+// The query's cost is its whole selection times its buckets (up to 1,440), so
+// it asks for what the chart shows and no more: 11 × 1,440 stays under the
+// default GRAPHQL_MAX_COST of 20,000.
+export const TOPIC_STATS_RANGE = graphql(`
+  query TopicStatsRange($topic: ID!, $from: DateTime!, $to: DateTime) {
+    topicStats(topic: $topic, from: $from, to: $to) {
+      bucket
+      buckets {
+        start
+        traffic
+        nonTraffic
+        notClassified
+      }
+      totals {
+        traffic
+        nonTraffic
+        notClassified
+        total
+      }
     }
   }
 `);

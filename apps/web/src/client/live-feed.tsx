@@ -8,14 +8,18 @@
 // at its source (tweetDeleted) leaves the list, and is not shown if it arrives
 // later. An edited post comes again with its `editedAt`, and the deletion of
 // its earlier versions (tweetDeleted with that `editedAt`) takes them out.
+// With `from`, it replays the topic from that moment out of Kafka first
+// (tweetAdded(from:)) and goes on live; a post the classifier wrote after
+// the replay started shows it has joined the live posts.
 import { skipToken, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { highlightTerms } from "@tweetream/text/browser";
-import { tooSlowCursor } from "./graphql-errors.ts";
+import { errorText, tooSlowCursor } from "./graphql-errors.ts";
 import {
   RECENT_TWEETS,
   TWEET_ADDED,
   TWEET_DELETED,
+  TWEET_REPLAY,
   type Label,
   type PostSource,
   type Post,
@@ -23,6 +27,8 @@ import {
 import { useTransport } from "./transport-context.tsx";
 import { PostCard } from "./post-card.tsx";
 import { useFrameBatch } from "./use-frame-batch.ts";
+
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 /** How many posts the list keeps (newest). */
 export const FEED_LIMIT = 200;
@@ -80,11 +86,14 @@ export function LiveFeed({
   rule,
   labels,
   sources,
+  from = null,
 }: {
   topic: string;
   rule: string;
   labels: Label[] | null;
   sources: PostSource[] | null;
+  /** Replay from this moment, then go on live. */
+  from?: string | null;
 }) {
   const transport = useTransport();
   const [items, setItems] = useState<Post[]>([]);
@@ -107,11 +116,19 @@ export function LiveFeed({
   /** Posts deleted at their source: dropped from the list, and never shown again. */
   const deleted = useRef(new SeenIds());
   const terms = useMemo(() => highlightTerms(rule), [rule]);
+  /** The moment to replay from, until the feed resumes by cursor instead. */
+  const [replayFrom, setReplayFrom] = useState(from);
+  const replayStarted = useRef(Date.now());
+  const replayed = useRef(0);
+  const joined = useRef(false);
+  const [replay, setReplay] = useState({ replayed: 0, joined: false });
 
-  const history = useQuery(RECENT_TWEETS, {
-    variables: { topic, labels, sources, first: HISTORY },
-    fetchPolicy: "no-cache",
-  });
+  const history = useQuery(
+    RECENT_TWEETS,
+    from === null
+      ? { variables: { topic, labels, sources, first: HISTORY }, fetchPolicy: "no-cache" }
+      : skipToken,
+  );
   useEffect(() => {
     if (!history.data || after !== undefined) return;
     const edges = history.data.tweets.edges;
@@ -127,6 +144,7 @@ export function LiveFeed({
     let previous = transport.connection.state;
     return transport.connection.subscribe((state) => {
       if (state === "connected" && previous === "reconnecting" && lastCursor.current !== null) {
+        setReplayFrom(null);
         setAfter(lastCursor.current);
       }
       previous = state;
@@ -141,11 +159,51 @@ export function LiveFeed({
     } else {
       setItems((current) => merge(current, batch, FEED_LIMIT));
     }
+    if (from !== null) setReplay({ replayed: replayed.current, joined: joined.current });
   }, FEED_LIMIT);
+
+  const received = (post: Post & { classifiedAt: number }) => {
+    if (!seen.current.add(versionKey(post))) return;
+    lastCursor.current = post.cursor;
+    if (from !== null && !joined.current) {
+      if (post.classifiedAt >= replayStarted.current) joined.current = true;
+      else replayed.current++;
+    }
+    push(post);
+  };
+  const onComplete = () => {
+    if (failed.current) failed.current = false;
+    else setEnded(true);
+  };
+
+  const replaying = useSubscription(
+    TWEET_REPLAY,
+    replayFrom === null
+      ? skipToken
+      : {
+          variables: { topic, labels, sources, from: replayFrom },
+          fetchPolicy: "no-cache",
+          ignoreResults: true,
+          onData: ({ data }) => {
+            const post = data.data?.tweetAdded;
+            if (post) received(post);
+          },
+          onComplete,
+          onError: (failure) => {
+            failed.current = true;
+            const cursor = tooSlowCursor(failure);
+            if (cursor === undefined) return;
+            setFellBehind((count) => count + 1);
+            lastCursor.current = cursor;
+            setReplayFrom(null);
+            setAfter(cursor);
+          },
+        },
+  );
 
   const subscription = useSubscription(
     TWEET_ADDED,
-    after === undefined
+    after === undefined || replayFrom !== null
       ? skipToken
       : {
           variables: { topic, labels, sources, after },
@@ -153,14 +211,9 @@ export function LiveFeed({
           ignoreResults: true,
           onData: ({ data }) => {
             const post = data.data?.tweetAdded;
-            if (!post || !seen.current.add(versionKey(post))) return;
-            lastCursor.current = post.cursor;
-            push(post);
+            if (post) received(post);
           },
-          onComplete: () => {
-            if (failed.current) failed.current = false;
-            else setEnded(true);
-          },
+          onComplete,
           onError: (failure) => {
             failed.current = true;
             const cursor = tooSlowCursor(failure);
@@ -204,13 +257,15 @@ export function LiveFeed({
     setPaused(false);
   };
 
-  const fellBehindError = subscription.error && tooSlowCursor(subscription.error) !== undefined;
-  const error = history.error ?? (fellBehindError ? undefined : subscription.error);
+  const subscriptionError = replayFrom === null ? subscription.error : replaying.error;
+  const fellBehindError = subscriptionError && tooSlowCursor(subscriptionError) !== undefined;
+  const error = history.error ?? (fellBehindError ? undefined : subscriptionError);
+  const since = from === null ? null : time.format(new Date(from));
   return (
     <section aria-labelledby="feed-heading" className="min-w-0">
       <div className="mb-3 flex flex-wrap items-center gap-2">
         <h2 id="feed-heading" className="text-base font-semibold">
-          Live posts
+          {since === null ? "Live posts" : `Replay from ${since}`}
         </h2>
         <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="feed-count">
           {items.length} shown
@@ -242,6 +297,18 @@ export function LiveFeed({
           </button>
         </div>
       </div>
+      {since !== null && (
+        <p
+          role="status"
+          data-testid="replay-status"
+          data-joined={replay.joined}
+          className="mb-3 rounded-md bg-sky-100 px-3 py-2 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-100"
+        >
+          {replay.joined
+            ? `Replayed ${replay.replayed.toLocaleString()} posts from ${since}; now live.`
+            : `Replaying from ${since}: ${replay.replayed.toLocaleString()} posts so far, oldest first, then live posts follow.`}
+        </p>
+      )}
       {ended && (
         <p
           role="alert"
@@ -266,7 +333,7 @@ export function LiveFeed({
           role="alert"
           className="mb-3 rounded-md bg-rose-100 px-3 py-2 text-sm text-rose-900 dark:bg-rose-950 dark:text-rose-100"
         >
-          {error.message}
+          {errorText(error)}
         </p>
       )}
       {items.length === 0 && !error && (

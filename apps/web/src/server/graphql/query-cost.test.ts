@@ -1,10 +1,13 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
+  HISTORY_TWEETS,
   RECENT_TWEETS,
   TOPIC_STATS,
+  TOPIC_STATS_RANGE,
   TOPICS,
   TWEET_ADDED,
+  TWEET_REPLAY,
 } from "../../client/graphql-operations.ts";
 import { webEnvSchema } from "../../env.ts";
 import { costError, queryCost } from "./query-cost.ts";
@@ -54,7 +57,26 @@ describe("queryCost", () => {
         variables: { topic: "t", first: 50 },
         topicCount: 0,
       }),
+      history: queryCost({
+        schema,
+        document: HISTORY_TWEETS,
+        variables: { topic: "t", first: 50, from: "2026-12-04T00:00:00Z" },
+        topicCount: 0,
+      }),
       live: queryCost({ schema, document: TWEET_ADDED, variables: { topic: "t" }, topicCount: 0 }),
+      // A day per minute: the most buckets a range may have.
+      statsRange: queryCost({
+        schema,
+        document: TOPIC_STATS_RANGE,
+        variables: { topic: "t", from: "2026-12-03T00:00:00Z", to: "2026-12-04T00:00:00Z" },
+        topicCount: 0,
+      }),
+      replay: queryCost({
+        schema,
+        document: TWEET_REPLAY,
+        variables: { topic: "t", from: "2026-12-04T00:00:00Z" },
+        topicCount: 0,
+      }),
       stats: queryCost({
         schema,
         document: TOPIC_STATS,
