@@ -3,16 +3,16 @@
 // 1. `tweets(from, to)` latency for a page in the middle of a `--days`-day range
 //    of `--posts` posts (the client sends one request at a time);
 // 2. the replay rate of `tweetAdded(from:)` over the whole range, one client,
-//    with the web process's pacing raised out of the way (WEB_REPLAY_RATE
-//    1,000,000), i.e. what reading and sending the log costs;
+//    with the web process's pacing raised out of the way (WEB_REPLAY_RATE and
+//    WEB_REPLAY_TOTAL_RATE 1,000,000), i.e. what reading and sending the log costs;
 // 3. the live latency of `--live` subscribers of another topic getting
 //    `--live-rate` posts/s, first alone, then while `--replayers` clients
-//    replay the last day at the default pace (WEB_REPLAY_RATE 2,000; or
-//    `--replay-rate`).
+//    replay the last day at the default pace (WEB_REPLAY_RATE 2,000 each,
+//    WEB_REPLAY_TOTAL_RATE 4,000 together; or `--replay-rate` and `--replay-total`).
 //
 //   npm run kafka -- start
 //   npx tsx bench/history.ts [--posts 1000000] [--days 7] [--runs 3] [--live 100]
-//     [--live-rate 50] [--replayers 5] [--replay-rate 2000] [--seconds 30]
+//     [--live-rate 50] [--replayers 5] [--replay-rate 2000] [--replay-total 4000] [--seconds 30]
 //     [--brokers localhost:9092]
 //
 // HISTORY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") passes
@@ -56,6 +56,7 @@ const { values } = parseArgs({
     replayers: { type: "string", default: "5" },
     // The web process's WEB_REPLAY_RATE for the live comparison (its default: 2,000).
     "replay-rate": { type: "string", default: "2000" },
+    "replay-total": { type: "string", default: "4000" },
     seconds: { type: "string", default: "30" },
     brokers: { type: "string", default: "localhost:9092" },
     // Internal: run as the process of the replaying clients (see liveLatency).
@@ -349,7 +350,10 @@ try {
     { topic: topics.user("history"), partitions: 3, replicationFactor: 1 },
     { topic: topics.user("live"), partitions: 3, replicationFactor: 1 },
   ]);
-  stack = await Stack.start(ctx, { prefix, webEnv: { WEB_REPLAY_RATE: "1000000" } });
+  stack = await Stack.start(ctx, {
+    prefix,
+    webEnv: { WEB_REPLAY_RATE: "1000000", WEB_REPLAY_TOTAL_RATE: "1000000" },
+  });
   await stack.createTopics([
     { slug: "history", rule: "macet" },
     { slug: "live", rule: "jalan" },
@@ -410,7 +414,10 @@ try {
   await stack.web.process.stop();
   stack = await Stack.start(ctx, {
     prefix,
-    webEnv: { WEB_REPLAY_RATE: values["replay-rate"] },
+    webEnv: {
+      WEB_REPLAY_RATE: values["replay-rate"],
+      WEB_REPLAY_TOTAL_RATE: values["replay-total"],
+    },
   });
   const alone: number[] = [];
   const withReplays: number[] = [];

@@ -73,6 +73,12 @@ export const webEnvSchema = z
       1_000_000,
       "most posts a second one tweetAdded(from:) replay sends before joining the live posts",
     ),
+    WEB_REPLAY_TOTAL_RATE: wholeNumber(
+      4000,
+      1,
+      10_000_000,
+      "most posts a second all tweetAdded(from:) replays of this process send together",
+    ),
     WEB_COUNTS_INTERVAL_MS: wholeNumber(
       2000,
       100,

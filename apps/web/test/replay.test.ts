@@ -2,7 +2,8 @@
 // the topic's posts from a moment on, replayed from its Kafka log (the web
 // process keeps only 10 in memory here), then live ones written while the
 // replay runs, each exactly once and in order per partition; paced by
-// WEB_REPLAY_RATE; a moment older than retention is refused.
+// WEB_REPLAY_RATE per replay and WEB_REPLAY_TOTAL_RATE for all of them; a
+// moment older than retention is refused.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ClassifiedPost,
@@ -147,6 +148,30 @@ describe("tweetAdded(from:)", () => {
     expect(performance.now() - started).toBeGreaterThan(((60 - 10) / RATE) * 1000);
     feed.stop();
     await client.dispose();
+  });
+
+  it("shares WEB_REPLAY_TOTAL_RATE among the replays of a process", async () => {
+    // A second web process of the deployment: 1,000 a second per replay, 100 for all of them.
+    const shared = await startWeb(deployment, {
+      WEB_HISTORY_PER_TOPIC: "10",
+      WEB_REPLAY_RATE: "1000",
+      WEB_REPLAY_TOTAL_RATE: "100",
+    });
+    try {
+      const clients = [wsClient(shared), wsClient(shared), wsClient(shared)];
+      const started = performance.now();
+      const feeds = clients.map((client) =>
+        collect(client, SUBSCRIPTION, { topic: "jalan", from: iso(T0 + 10_000) }),
+      );
+      await Promise.all(feeds.map((feed) => feed.atLeast(50)));
+      // 150 posts at 100 a second, less the budget's first run (64): 0.86 s at least,
+      // where each replay alone would take 50 ms.
+      expect(performance.now() - started).toBeGreaterThan(((150 - 64) / 100) * 1000);
+      for (const feed of feeds) feed.stop();
+      await Promise.all(clients.map((client) => client.dispose()));
+    } finally {
+      await shared.stop();
+    }
   });
 
   it("refuses from together with after, and a moment older than retention", async () => {

@@ -25,7 +25,13 @@ import {
   trustedProxies,
   type Gateway,
 } from "./graphql/index.ts";
-import { exportHandler, kafkaLogSource, LogPages, TopicCounts } from "./history/index.ts";
+import {
+  exportHandler,
+  kafkaLogSource,
+  LogPages,
+  ReplayBudget,
+  TopicCounts,
+} from "./history/index.ts";
 import { PostHub } from "./hub/index.ts";
 import { createWebMetrics } from "./metrics.ts";
 import { createRequestLog } from "./request-log.ts";
@@ -262,6 +268,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         counts,
         log: logSource,
         replayRate: env.WEB_REPLAY_RATE,
+        replayBudget: new ReplayBudget(env.WEB_REPLAY_TOTAL_RATE),
         topics: topicAdmin,
         live,
         logger,

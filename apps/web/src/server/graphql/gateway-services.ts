@@ -1,5 +1,5 @@
 import type { Logger } from "@tweetream/shared";
-import type { LogPages, LogSource, TopicCounts } from "../history/index.ts";
+import type { LogPages, LogSource, ReplayBudget, TopicCounts } from "../history/index.ts";
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
@@ -15,6 +15,8 @@ export interface GatewayServices {
   log: LogSource;
   /** Most posts a second one `tweetAdded(from:)` replay sends (WEB_REPLAY_RATE). */
   replayRate: number;
+  /** Posts a second all replays of the process send together (WEB_REPLAY_TOTAL_RATE). */
+  replayBudget: ReplayBudget;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;
   /** The topics this process's catalogue follower has applied, and their changes. */
   live: LiveTopics;

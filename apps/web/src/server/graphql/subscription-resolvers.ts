@@ -44,6 +44,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
             coverage: (slug: string) => services.hub.coverage(slug),
             hidden: (post: ClassifiedPost) => services.hub.isDeleted(post),
             ratePerSecond: services.replayRate,
+            budget: services.replayBudget,
           },
         }),
       });

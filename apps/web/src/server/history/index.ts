@@ -3,6 +3,7 @@
 // (docs/API.md, "History").
 export { exportHandler } from "./export-handler.ts";
 export { LogPages } from "./log-pages.ts";
+export { ReplayBudget } from "./replay.ts";
 export {
   HistoryExpiredError,
   kafkaLogSource,

@@ -4,9 +4,10 @@
 // replay got to: no gap and no repeat at the join, whatever the producers'
 // clocks (positions are offsets, not times).
 //
-// Paced: at most `ratePerSecond` posts a second per subscriber, never faster
-// than its socket takes them, and the event loop gets a turn between small
-// runs, so one client replaying a day does not hold up live subscribers.
+// Paced: at most `ratePerSecond` posts a second per subscriber, all replays
+// of the process together at most their shared budget, never faster than the
+// socket takes them, and the event loop gets a turn between small runs, so
+// clients replaying a day do not hold up live subscribers.
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { LRUCache } from "lru-cache";
 import type { ClassifiedPost } from "@tweetream/shared";
@@ -33,6 +34,42 @@ export interface ReplaySink {
   drained(): Promise<void>;
 }
 
+/**
+ * Posts a second shared by every replay of the process (WEB_REPLAY_TOTAL_RATE):
+ * however many clients replay at once, together they send no more, so the
+ * CPU left for live subscribers does not shrink with their number. A token
+ * bucket holding a tenth of a second (at least one run).
+ */
+export class ReplayBudget {
+  readonly #perSecond: number;
+  readonly #capacity: number;
+  #tokens: number;
+  #at = performance.now();
+
+  constructor(perSecond: number) {
+    this.#perSecond = perSecond;
+    this.#capacity = Math.max(RUN, perSecond / 10);
+    this.#tokens = this.#capacity;
+  }
+
+  /** Resolves once `count` more posts may be sent. */
+  async take(count: number): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.#tokens = Math.min(
+        this.#capacity,
+        this.#tokens + ((now - this.#at) / 1000) * this.#perSecond,
+      );
+      this.#at = now;
+      if (this.#tokens >= count) {
+        this.#tokens -= count;
+        return;
+      }
+      await sleep(((count - this.#tokens) / this.#perSecond) * 1000);
+    }
+  }
+}
+
 export interface ReplayOptions {
   source: LogSource;
   /** Where the hub's memory starts per partition (PostHub.coverage). */
@@ -40,6 +77,8 @@ export interface ReplayOptions {
   hidden: (post: ClassifiedPost) => boolean;
   filter?: PostFilter | undefined;
   ratePerSecond: number;
+  /** The process's budget shared by all replays. */
+  budget: ReplayBudget;
   /** True once the subscription is over: the replay stops. */
   stopped: () => boolean;
 }
@@ -78,6 +117,8 @@ export async function replay(
     if (round.length === 0) return encodeCursor({ through: reached });
     let run = 0;
     for await (const record of readForward(options.source, topic, round)) {
+      // Each run takes its share of the process's budget first.
+      if (run === 0) await options.budget.take(runLength);
       if (options.stopped()) return undefined;
       while (!sink.ready()) {
         sink.flush?.();
