@@ -168,7 +168,7 @@ describe("tweetAdded(from:)", () => {
       // where each replay alone would take 50 ms.
       expect(performance.now() - started).toBeGreaterThan(((150 - 64) / 100) * 1000);
       for (const feed of feeds) feed.stop();
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
     } finally {
       await shared.stop();
     }
