@@ -110,6 +110,21 @@ export async function graphql<T = Record<string, unknown>>(
   return { status: response.status, ...body };
 }
 
+/** Creates the topic `slug` through the API as the admin; throws on any error. */
+export async function createTopic(
+  server: WebServer,
+  input: { slug: string; name?: string; rule: string },
+): Promise<void> {
+  const created = await graphql(
+    server,
+    "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
+    { input: { name: input.slug, ...input } },
+    { token: ADMIN_TOKEN },
+  );
+  if (created.errors)
+    throw new Error(`createTopic ${input.slug}: ${JSON.stringify(created.errors)}`);
+}
+
 /** The `extensions.code` of each error. */
 export const codes = (response: { errors?: readonly GraphQLError[] | undefined }) =>
   (response.errors ?? []).map((e) => e.extensions?.code);

@@ -15,7 +15,7 @@ import {
 import { waitFor } from "@tweetream/shared/testing";
 import type { WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
-import { ADMIN_TOKEN, graphql, logger, newDeployment, startWeb } from "./gateway-harness.ts";
+import { createTopic, graphql, logger, newDeployment, startWeb } from "./gateway-harness.ts";
 
 const deployment = newDeployment();
 const topics = topicNames(deployment.prefix);
@@ -48,13 +48,7 @@ beforeAll(async () => {
     logger,
     topics,
   });
-  const created = await graphql(
-    web,
-    "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
-    { input: { slug: "jalan", name: "Jalan", rule: "macet" } },
-    { token: ADMIN_TOKEN },
-  );
-  expect(created.errors).toBeUndefined();
+  await createTopic(web, { slug: "jalan", name: "Jalan", rule: "macet" });
   const producer = await kafka.createProducer();
   await producer.send(
     Array.from({ length: POSTS }, (_, i) => ({

@@ -17,7 +17,7 @@ import { metricValue, waitFor } from "@tweetream/shared/testing";
 import type { WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
 import {
-  ADMIN_TOKEN,
+  createTopic,
   graphql,
   logger,
   newDeployment,
@@ -47,13 +47,7 @@ beforeAll(async () => {
     logger,
     topics: topicNames(deployment.prefix),
   });
-  const created = await graphql(
-    web,
-    "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
-    { input: { slug: "jalan", name: "Jalan", rule: "macet" } },
-    { token: ADMIN_TOKEN },
-  );
-  expect(created.errors).toBeUndefined();
+  await createTopic(web, { slug: "jalan", name: "Jalan", rule: "macet" });
 });
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { waitFor } from "@tweetream/shared/testing";
 import type { WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
 import {
-  ADMIN_TOKEN,
+  createTopic,
   collect,
   graphql,
   logger,
@@ -63,13 +63,7 @@ beforeAll(async () => {
   });
   producer = await kafka.createProducer();
   for (const slug of ["jalan", "expired"]) {
-    const created = await graphql(
-      web,
-      "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
-      { input: { slug, name: slug, rule: "macet" } },
-      { token: ADMIN_TOKEN },
-    );
-    expect(created.errors).toBeUndefined();
+    await createTopic(web, { slug, rule: "macet" });
     await write(
       slug,
       Array.from({ length: OLD }, (_, i) => `h${String(i)}`),
