@@ -44,6 +44,13 @@ describe("queryCost", () => {
     expect(cost(range, week)).toBe(1 + 168 * 2);
     expect(cost(range, { ...week, bucket: "DAY" })).toBe(1 + 7 * 2);
     expect(cost(range, { ...week, bucket: "MINUTE" })).toBe(1 + 1 * 2);
+    // Only the buckets repeat: the totals and the rest are counted once.
+    const withTotals = `query ($from: DateTime) {
+      topicStats(topic: "t", from: $from, to: "2026-11-08T00:00:00Z") {
+        from to bucket totals { traffic nonTraffic total } buckets { start total ... on StatsBucket { traffic } }
+      }
+    }`;
+    expect(cost(withTotals, week)).toBe(1 + 3 + (1 + 3) + 168 * (1 + 3));
     // `topics` returns every topic.
     expect(cost(`{ topics { slug name } }`, {}, 250)).toBe(1 + 250 * 2);
   });
