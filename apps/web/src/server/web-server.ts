@@ -20,12 +20,14 @@ import {
 import type { WebEnv } from "../env.ts";
 import {
   LiveTopics,
+  RulePreviews,
   startGateway,
   startTopicSync,
   trustedProxies,
   type Gateway,
 } from "./graphql/index.ts";
-import { exportHandler, kafkaLogSource, LogPages } from "./history/index.ts";
+import { exportHandler, kafkaLogSource, LogPages, RulePreviewer } from "./history/index.ts";
+
 import { PostHub } from "./hub/index.ts";
 import { createWebMetrics } from "./metrics.ts";
 import { createRequestLog } from "./request-log.ts";
@@ -253,6 +255,14 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         history: new LogPages(logSource),
         log: logSource,
         replayRate: env.WEB_REPLAY_RATE,
+        previews: new RulePreviews(
+          new RulePreviewer(logSource, topics.preprocessed, {
+            timeLimitMs: env.WEB_PREVIEW_TIME_LIMIT_MS,
+            maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
+            topicExists: (slug) => live.has(slug),
+          }),
+          env.WEB_PREVIEW_MAX_CONCURRENT,
+        ),
         topics: topicAdmin,
         live,
         logger,
@@ -282,6 +292,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
         operationsPerMinute: env.GRAPHQL_OPERATION_RATE_LIMIT,
         authFailures: env.GRAPHQL_AUTH_FAILURE_LIMIT,
+        previewsPerMinute: env.GRAPHQL_PREVIEW_RATE_LIMIT,
       },
     });
     pages = await loadDashboard(env, logger);

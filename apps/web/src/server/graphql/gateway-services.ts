@@ -3,6 +3,7 @@ import type { LogPages, LogSource } from "../history/index.ts";
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
+import type { RulePreviews } from "./rule-preview.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
@@ -11,6 +12,8 @@ export interface GatewayServices {
   history: Pick<LogPages, "page">;
   /** Topics' Kafka logs, for `tweetAdded(from:)`'s replay. */
   log: LogSource;
+  /** Rule previews over the preprocessed-posts topic, and this process's slots for them. */
+  previews: RulePreviews;
   /** Most posts a second one `tweetAdded(from:)` replay sends (WEB_REPLAY_RATE). */
   replayRate: number;
   topics: Pick<TopicAdmin, "list" | "get" | "create" | "update" | "delete">;

@@ -18,6 +18,8 @@ const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "Query.tweets": (args) => size(args.first),
   "Query.topicStats": (args) => size(args.window),
   "Subscription.topicStats": (args) => size(args.window),
+  "Query.previewRule": (args) => size(args.first),
+  "Subscription.previewRule": (args) => size(args.first),
   "Query.topics": (_args, topicCount) => Math.max(1, topicCount),
 };
 

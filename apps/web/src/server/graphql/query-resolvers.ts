@@ -11,6 +11,7 @@ import {
   sourceFilter,
 } from "./arguments.ts";
 import { historyError } from "./errors.ts";
+import { rulePreview, startPreview } from "./rule-preview.ts";
 import { topicStats } from "./topic-stats.ts";
 
 export const queryResolvers: QueryResolvers = {
@@ -49,6 +50,15 @@ export const queryResolvers: QueryResolvers = {
     const minutes = checkStatsWindow(window);
     await requireLiveTopic(services, topic);
     return topicStats(services, topic, minutes);
+  },
+
+  previewRule: async (_parent, args, context) => {
+    const { run, release } = await startPreview(context, args);
+    try {
+      return rulePreview(await run());
+    } finally {
+      release();
+    }
   },
 
   validateRule: (_parent, { rule }) => {

@@ -8,3 +8,4 @@ export {
   partitionRanges,
   type LogSource,
 } from "./log-range.ts";
+export { MAX_PREVIEW_SAMPLE, RulePreviewer, type RulePreviewResult } from "./rule-preview.ts";
