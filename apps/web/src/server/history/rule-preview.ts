@@ -206,7 +206,10 @@ export class RulePreviewer {
         offer(sample, first, record.timestamp, post.raw);
     };
 
+    // Set when one partition's read failed: the others stop too.
+    let failed = false;
     const overLimit = () =>
+      failed ||
       scanned >= this.#limits.maxScanned ||
       performance.now() >= scanDeadline ||
       options.signal?.aborted === true;
@@ -223,22 +226,27 @@ export class RulePreviewer {
               : Math.ceil((this.#limits.maxScanned * Number(range.hi - range.lo)) / total);
           let mine = 0;
           const records$ = chunksDown(this.#source, this.#topic, range, chunk, options.signal);
-          for await (const records of records$) {
-            // Newest first within a chunk too, so a stop mid-chunk keeps the newest.
-            for (let i = records.length - 1; i >= 0; i--) {
-              if (mine >= share || overLimit()) {
-                stopped = true;
-                return;
+          try {
+            for await (const records of records$) {
+              // Newest first within a chunk too, so a stop mid-chunk keeps the newest.
+              for (let i = records.length - 1; i >= 0; i--) {
+                if (mine >= share || overLimit()) {
+                  stopped = true;
+                  return;
+                }
+                const record = records[i];
+                if (record) take(record);
+                mine++;
               }
-              const record = records[i];
-              if (record) take(record);
-              mine++;
+              const now = performance.now();
+              if (options.onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+                lastProgress = now;
+                options.onProgress(snapshot(false));
+              }
             }
-            const now = performance.now();
-            if (options.onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
-              lastProgress = now;
-              options.onProgress(snapshot(false));
-            }
+          } catch (error) {
+            failed = true;
+            throw error;
           }
         }),
       );
