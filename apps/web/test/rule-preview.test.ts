@@ -239,3 +239,20 @@ describe("previewRule over graphql-ws", () => {
     await client.dispose();
   });
 });
+
+// Last: it trims the preprocessed topic as retention would.
+describe("previewRule over an expired range", () => {
+  it("is HISTORY_EXPIRED with the oldest moment kept", async () => {
+    await kafka.deleteRecords(topics.preprocessed, [{ partition: 0, offset: "1" }]);
+    const response = await graphql(
+      web,
+      PREVIEW,
+      { rule: "macet", from: FROM },
+      { token: ADMIN_TOKEN },
+    );
+    expect(codes(response)).toEqual(["HISTORY_EXPIRED"]);
+    const oldest = Date.parse(String(response.errors?.[0]?.extensions?.oldestAvailable));
+    expect(oldest).toBeGreaterThan(T0);
+    expect(oldest).toBeLessThan(T0 + POSTS * 1000);
+  });
+});
