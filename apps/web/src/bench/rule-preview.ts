@@ -159,3 +159,6 @@ try {
     .catch(() => undefined);
   await kafka.close();
 }
+// kafka.close() leaves two broker sockets open here (the LogReader's cluster
+// connection, it seems), which would keep the process alive: end it.
+process.exit(process.exitCode ?? 0);
