@@ -7,7 +7,7 @@ import type { DocSection } from "./lib/doc-section.ts";
 export const historyDocs: DocSection = {
   render: ({ leadNotes }) => [
     "## 9. History from Kafka",
-    "Issue #16: pages, replays, counts and exports of any range Kafka keeps, read from the topics' logs. Measured by two scripts run by hand against a broker started with `npm run kafka -- start`: `bench/history.ts` (a web process of its own; `tweets(from, to)` page latency in the middle of a week, the replay rate of `tweetAdded(from:)`, live subscribers' latency alone and while clients replay a day) and `apps/web/src/bench/export-rate.ts` (`GET /export`). Each prints every run, then the median and the worst.",
+    "Issue #16: pages, replays, counts and exports of any range Kafka keeps, read from the topics' logs. Measured by scripts run by hand against a broker started with `npm run kafka -- start`: `bench/history.ts` (a web process of its own; `tweets(from, to)` page latency in the middle of a week, the replay rate of `tweetAdded(from:)`, live subscribers' latency alone and while clients replay a day) `apps/web/src/bench/export-rate.ts` (`GET /export`) and `apps/web/src/bench/rule-preview.ts` (`previewRule` over an hour). Each prints every run, then the median and the worst.",
     leadNotes("history"),
   ],
 };

@@ -347,7 +347,13 @@ async function runReplayClients(): Promise<void> {
 let stack: Stack | undefined;
 try {
   await kafka.ensureTopics([
-    { topic: topics.user("history"), partitions: 3, replicationFactor: 1 },
+    // Kept for the whole range (the local broker keeps a day: tooling/kafka/kraft-node.ts).
+    {
+      topic: topics.user("history"),
+      partitions: 3,
+      replicationFactor: 1,
+      config: { "retention.ms": String(RANGE_MS + DAY_MS) },
+    },
     { topic: topics.user("live"), partitions: 3, replicationFactor: 1 },
   ]);
   stack = await Stack.start(ctx, {

@@ -91,6 +91,24 @@ export const webEnvSchema = z
       100,
       "GET /export streams running at once in this process (more get 429)",
     ),
+    WEB_PREVIEW_TIME_LIMIT_MS: wholeNumber(
+      10_000,
+      100,
+      600_000,
+      "milliseconds one previewRule may scan and look up labels before it answers with what it has (complete: false)",
+    ),
+    WEB_PREVIEW_MAX_SCANNED: wholeNumber(
+      5_000_000,
+      1,
+      1_000_000_000,
+      "most preprocessed posts one previewRule looks at (the newest of its range)",
+    ),
+    WEB_PREVIEW_MAX_CONCURRENT: wholeNumber(
+      2,
+      1,
+      100,
+      "previewRule scans running at once in this process (more get RATE_LIMITED)",
+    ),
     WEB_DRAIN_TIMEOUT_MS: wholeNumber(
       10_000,
       0,
@@ -177,6 +195,12 @@ export const webEnvSchema = z
       1,
       1_000_000,
       "queries and subscriptions one client address may start per minute",
+    ),
+    GRAPHQL_PREVIEW_RATE_LIMIT: wholeNumber(
+      60,
+      1,
+      100_000,
+      "rule previews (previewRule) one client address may start per minute",
     ),
     GRAPHQL_AUTH_FAILURE_LIMIT: wholeNumber(
       10,

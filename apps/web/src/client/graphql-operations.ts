@@ -198,6 +198,33 @@ export const VALIDATE_RULE = graphql(`
   }
 `);
 
+/** What a rule would have matched in the last hour, with progress (admins only). */
+export const PREVIEW_RULE = graphql(`
+  subscription PreviewRule($rule: String!, $first: Int) {
+    previewRule(rule: $rule, first: $first) {
+      scanned
+      total
+      matched
+      complete
+      labels {
+        traffic
+        nonTraffic
+        notClassified
+        unknown
+      }
+      sample {
+        id
+        text
+        createdAt
+        label
+        author {
+          username
+        }
+      }
+    }
+  }
+`);
+
 export const CREATE_TOPIC = graphql(`
   mutation CreateTopic($input: CreateTopicInput!) {
     createTopic(input: $input) {

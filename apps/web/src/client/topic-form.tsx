@@ -1,7 +1,8 @@
 "use client";
 // Create or edit a topic. The rule is checked by the server as you type
-// (debounced) and its problem shown at its position; errors from the mutation
-// are shown next to the field they name.
+// (debounced) and its problem shown at its position, with a preview of what it
+// would have matched in the last hour; errors from the mutation are shown next
+// to the field they name.
 import { skipToken, useMutation, useQuery } from "@apollo/client/react";
 import { useId, useState, type SyntheticEvent } from "react";
 import {
@@ -12,6 +13,7 @@ import {
   type Topic,
 } from "./graphql-operations.ts";
 import { formErrors, type FieldError, type FormErrors } from "./graphql-errors.ts";
+import { RulePreview } from "./rule-preview.tsx";
 import { useDebounced } from "./use-debounced.ts";
 
 const inputClass =
@@ -185,6 +187,7 @@ export function TopicForm({
       </label>
       <RuleCheck rule={rule} serverError={field("rule")} />
       <FieldMessage id={`${id}-rule-error`} error={field("rule")} />
+      <RulePreview rule={rule} />
       <label className="flex flex-col gap-1 text-sm font-medium">
         <span>
           Description{" "}

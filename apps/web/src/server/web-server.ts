@@ -20,6 +20,7 @@ import {
 import type { WebEnv } from "../env.ts";
 import {
   LiveTopics,
+  RulePreviews,
   startGateway,
   startTopicSync,
   trustedProxies,
@@ -30,6 +31,7 @@ import {
   kafkaLogSource,
   LogPages,
   ReplayBudget,
+  RulePreviewer,
   TopicCounts,
 } from "./history/index.ts";
 import { PostHub } from "./hub/index.ts";
@@ -269,6 +271,14 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         log: logSource,
         replayRate: env.WEB_REPLAY_RATE,
         replayBudget: new ReplayBudget(env.WEB_REPLAY_TOTAL_RATE),
+        previews: new RulePreviews(
+          new RulePreviewer(logSource, topics.preprocessed, {
+            timeLimitMs: env.WEB_PREVIEW_TIME_LIMIT_MS,
+            maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
+            topicExists: (slug) => live.has(slug),
+          }),
+          env.WEB_PREVIEW_MAX_CONCURRENT,
+        ),
         topics: topicAdmin,
         live,
         logger,
@@ -298,6 +308,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         mutationsPerMinute: env.GRAPHQL_MUTATION_RATE_LIMIT,
         operationsPerMinute: env.GRAPHQL_OPERATION_RATE_LIMIT,
         authFailures: env.GRAPHQL_AUTH_FAILURE_LIMIT,
+        previewsPerMinute: env.GRAPHQL_PREVIEW_RATE_LIMIT,
       },
     });
     pages = await loadDashboard(env, logger);

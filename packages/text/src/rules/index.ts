@@ -39,6 +39,7 @@
 export { compileRule, type PostPredicate } from "./compile-rule.ts";
 export { parseRule, validateRule } from "./parse-rule.ts";
 export { prepareText, type PreparedText } from "./prepared-text.ts";
+export { requiredTerms } from "./required-terms.ts";
 export { printRule } from "./print-rule.ts";
 export { normalizeRule, type RuleNode } from "./rule-node.ts";
 export { RuleSyntaxError } from "./rule-syntax-error.ts";

@@ -27,6 +27,7 @@ type Documents = {
     "\n  subscription TopicStatsLive($topic: ID!, $window: Int!) {\n    topicStats(topic: $topic, window: $window) {\n      ...StatsFields\n    }\n  }\n": typeof types.TopicStatsLiveDocument,
     "\n  query TopicStatsRange($topic: ID!, $from: DateTime!, $to: DateTime) {\n    topicStats(topic: $topic, from: $from, to: $to) {\n      bucket\n      buckets {\n        start\n        traffic\n        nonTraffic\n        notClassified\n      }\n      totals {\n        traffic\n        nonTraffic\n        notClassified\n        total\n      }\n    }\n  }\n": typeof types.TopicStatsRangeDocument,
     "\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n": typeof types.ValidateRuleDocument,
+    "\n  subscription PreviewRule($rule: String!, $first: Int) {\n    previewRule(rule: $rule, first: $first) {\n      scanned\n      total\n      matched\n      complete\n      labels {\n        traffic\n        nonTraffic\n        notClassified\n        unknown\n      }\n      sample {\n        id\n        text\n        createdAt\n        label\n        author {\n          username\n        }\n      }\n    }\n  }\n": typeof types.PreviewRuleDocument,
     "\n  mutation CreateTopic($input: CreateTopicInput!) {\n    createTopic(input: $input) {\n      ...TopicFields\n    }\n  }\n": typeof types.CreateTopicDocument,
     "\n  mutation UpdateTopic($slug: ID!, $input: UpdateTopicInput!) {\n    updateTopic(slug: $slug, input: $input) {\n      ...TopicFields\n    }\n  }\n": typeof types.UpdateTopicDocument,
     "\n  mutation DeleteTopic($slug: ID!) {\n    deleteTopic(slug: $slug) {\n      slug\n    }\n  }\n": typeof types.DeleteTopicDocument,
@@ -45,6 +46,7 @@ const documents: Documents = {
     "\n  subscription TopicStatsLive($topic: ID!, $window: Int!) {\n    topicStats(topic: $topic, window: $window) {\n      ...StatsFields\n    }\n  }\n": types.TopicStatsLiveDocument,
     "\n  query TopicStatsRange($topic: ID!, $from: DateTime!, $to: DateTime) {\n    topicStats(topic: $topic, from: $from, to: $to) {\n      bucket\n      buckets {\n        start\n        traffic\n        nonTraffic\n        notClassified\n      }\n      totals {\n        traffic\n        nonTraffic\n        notClassified\n        total\n      }\n    }\n  }\n": types.TopicStatsRangeDocument,
     "\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n": types.ValidateRuleDocument,
+    "\n  subscription PreviewRule($rule: String!, $first: Int) {\n    previewRule(rule: $rule, first: $first) {\n      scanned\n      total\n      matched\n      complete\n      labels {\n        traffic\n        nonTraffic\n        notClassified\n        unknown\n      }\n      sample {\n        id\n        text\n        createdAt\n        label\n        author {\n          username\n        }\n      }\n    }\n  }\n": types.PreviewRuleDocument,
     "\n  mutation CreateTopic($input: CreateTopicInput!) {\n    createTopic(input: $input) {\n      ...TopicFields\n    }\n  }\n": types.CreateTopicDocument,
     "\n  mutation UpdateTopic($slug: ID!, $input: UpdateTopicInput!) {\n    updateTopic(slug: $slug, input: $input) {\n      ...TopicFields\n    }\n  }\n": types.UpdateTopicDocument,
     "\n  mutation DeleteTopic($slug: ID!) {\n    deleteTopic(slug: $slug) {\n      slug\n    }\n  }\n": types.DeleteTopicDocument,
@@ -116,6 +118,10 @@ export function graphql(source: "\n  query TopicStatsRange($topic: ID!, $from: D
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n"): (typeof documents)["\n  query ValidateRule($rule: String!) {\n    validateRule(rule: $rule) {\n      ok\n      position\n      message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PreviewRule($rule: String!, $first: Int) {\n    previewRule(rule: $rule, first: $first) {\n      scanned\n      total\n      matched\n      complete\n      labels {\n        traffic\n        nonTraffic\n        notClassified\n        unknown\n      }\n      sample {\n        id\n        text\n        createdAt\n        label\n        author {\n          username\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription PreviewRule($rule: String!, $first: Int) {\n    previewRule(rule: $rule, first: $first) {\n      scanned\n      total\n      matched\n      complete\n      labels {\n        traffic\n        nonTraffic\n        notClassified\n        unknown\n      }\n      sample {\n        id\n        text\n        createdAt\n        label\n        author {\n          username\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -13,6 +13,8 @@ export interface GatewayContext {
   consumeMutation: () => Promise<void>;
   /** Counts one query or subscription against the caller's address; throws RATE_LIMITED over the limit. */
   consumeOperation: () => Promise<void>;
+  /** Counts one rule preview against the caller's address; throws RATE_LIMITED over the limit. */
+  consumePreview: () => Promise<void>;
   /** A WebSocket operation's socket, for the frames the gateway writes itself (ws-frames.ts). */
   socket?: OperationSocket;
 }

@@ -3,6 +3,7 @@ import type { LogPages, LogSource, ReplayBudget, TopicCounts } from "../history/
 import type { PostHub } from "../hub/index.ts";
 import type { TopicAdmin } from "../topics/index.ts";
 import type { LiveTopics } from "./live-topics.ts";
+import type { RulePreviews } from "./rule-preview.ts";
 
 /** What the resolvers work with; one set per web process. */
 export interface GatewayServices {
@@ -13,6 +14,8 @@ export interface GatewayServices {
   counts: Pick<TopicCounts, "range">;
   /** Topics' Kafka logs, for `tweetAdded(from:)`'s replay. */
   log: LogSource;
+  /** Rule previews over the preprocessed-posts topic, and this process's slots for them. */
+  previews: RulePreviews;
   /** Most posts a second one `tweetAdded(from:)` replay sends (WEB_REPLAY_RATE). */
   replayRate: number;
   /** Posts a second all replays of the process send together (WEB_REPLAY_TOTAL_RATE). */

@@ -144,6 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     limits.operationsPerMinute,
     "queries and subscriptions",
   );
+  const previewRateLimit = new OperationRateLimit(limits.previewsPerMinute, "rule previews");
   const authFailureLimit = new AuthFailureLimit(limits.authFailures);
   const cors = createGraphQLCors(options.corsOrigins);
   const serveGraphQL = createGraphQLHttpHandler({
@@ -165,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         logger: log,
         consumeMutation: () => mutationRateLimit.consume(address),
         consumeOperation: () => operationRateLimit.consume(address),
+        consumePreview: () => previewRateLimit.consume(address),
       };
     },
   });
@@ -175,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     limits,
     mutationRateLimit,
     operationRateLimit,
+    previewRateLimit,
     authFailureLimit,
     protection,
     introspection: options.introspection,

@@ -29,6 +29,8 @@ export interface GraphQLLimits {
   mutationsPerMinute: number;
   /** Queries and subscriptions one client address may start per minute, HTTP and WebSocket together. */
   operationsPerMinute: number;
+  /** Rule previews one client address may start per minute, HTTP and WebSocket together. */
+  previewsPerMinute: number;
   /** Failed admin authentications one client address may make in 10 minutes, HTTP and WebSocket together. */
   authFailures: number;
 }

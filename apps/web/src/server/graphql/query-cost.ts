@@ -28,6 +28,8 @@ const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "Query.topicStats": (args) =>
     args.from instanceof Date ? rangeBuckets(args.from, args.to, args.bucket) : size(args.window),
   "Subscription.topicStats": (args) => size(args.window),
+  "Query.previewRule": (args) => size(args.first),
+  "Subscription.previewRule": (args) => size(args.first),
   "Query.topics": (_args, topicCount) => Math.max(1, topicCount),
 };
 

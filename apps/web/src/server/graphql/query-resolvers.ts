@@ -13,6 +13,7 @@ import {
   sourceFilter,
 } from "./arguments.ts";
 import { badUserInput, historyError } from "./errors.ts";
+import { rulePreview, startPreview } from "./rule-preview.ts";
 import { topicStats } from "./topic-stats.ts";
 
 export const queryResolvers: QueryResolvers = {
@@ -78,6 +79,15 @@ export const queryResolvers: QueryResolvers = {
     if (!range) return topicStats(services, topic, minutes);
     const counts = await services.counts.range(topic, range);
     return { topic, window: (counts.to - counts.from) / 60_000, ...counts };
+  },
+
+  previewRule: async (_parent, args, context) => {
+    const { run, release } = await startPreview(context, args);
+    try {
+      return rulePreview(await run());
+    } finally {
+      release();
+    }
   },
 
   validateRule: (_parent, { rule }) => {

@@ -81,7 +81,7 @@ export class AuthFailureLimit {
 const secondsUntil = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** RATE_LIMITED with `retryAfterSeconds`; Apollo turns `http` into the status and header. */
-function rateLimited(message: string, retryAfterSeconds: number): GraphQLError {
+export function rateLimited(message: string, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code: "RATE_LIMITED",

@@ -10,6 +10,8 @@ import {
 } from "./arguments.ts";
 import { badUserInput, historyError } from "./errors.ts";
 import type { TopicChangeMapper, TopicStatsMapper } from "./mappers.ts";
+import type { RulePreview } from "../generated/graphql.ts";
+import { rulePreview, startPreview } from "./rule-preview.ts";
 import { PushIterator } from "./push-iterator.ts";
 import { sharedTopicStats } from "./topic-stats.ts";
 import { PostFeed } from "./post-feed.ts";
@@ -90,6 +92,39 @@ export const subscriptionResolvers: SubscriptionResolvers = {
           if (change.slug === topic && change.kind === "DELETED") stream.end();
         }),
       );
+      return stream;
+    },
+  },
+
+  previewRule: {
+    // Errors of the arguments, the caller or the range end the subscription
+    // before it starts; then partial figures, the final one, and the end.
+    subscribe: async (_parent, args, context) => {
+      // A slow reader only needs the latest figures; the final one is pushed last.
+      const stream = new PushIterator<{ previewRule: RulePreview }>({ maxBuffered: 1 });
+      const abort = new AbortController();
+      const { run, release } = await startPreview(
+        context,
+        args,
+        (partial) => {
+          stream.push({ previewRule: rulePreview(partial) });
+        },
+        abort.signal,
+      );
+      stream.onClose(() => {
+        abort.abort();
+      });
+      run()
+        .then((result) => {
+          stream.push({ previewRule: rulePreview(result) });
+        })
+        .catch((error: unknown) => {
+          if (!abort.signal.aborted) context.logger.error({ err: error }, "rule preview failed");
+        })
+        .finally(() => {
+          release();
+          stream.end();
+        });
       return stream;
     },
   },

@@ -50,6 +50,8 @@ export interface GraphQLWsServerOptions {
   mutationRateLimit: OperationRateLimit;
   /** The query and subscription budget per client address, shared with HTTP. */
   operationRateLimit: OperationRateLimit;
+  /** The rule preview budget per client address, shared with HTTP. */
+  previewRateLimit: OperationRateLimit;
   authFailureLimit: AuthFailureLimit;
   protection: QueryProtection;
   introspection: boolean;
@@ -215,6 +217,7 @@ export function createGraphQLWsServer(options: GraphQLWsServerOptions): GraphQLW
           consumeMutation: () => options.mutationRateLimit.consume(address),
           // Counted in onSubscribe above, before the operation starts.
           consumeOperation: () => Promise.resolve(),
+          consumePreview: () => options.previewRateLimit.consume(address),
           ...(tcp && {
             socket: {
               ws: ctx.extra.socket,

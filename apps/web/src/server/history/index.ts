@@ -11,3 +11,4 @@ export {
   type LogSource,
 } from "./log-range.ts";
 export { BUCKET_MS, bucketFor, MAX_BUCKETS, TopicCounts, type BucketSize } from "./topic-counts.ts";
+export { MAX_PREVIEW_SAMPLE, RulePreviewer, type RulePreviewResult } from "./rule-preview.ts";
