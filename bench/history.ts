@@ -42,7 +42,7 @@ import {
 import { classifiedPost } from "../apps/web/src/server/hub/hub-fixtures.ts";
 import { graphql } from "./lib/graphql-http.ts";
 import { newHistogram, summarize } from "./lib/histogram.ts";
-import { deleteKafkaPrefixes } from "./lib/kafka-cleanup.ts";
+import { deleteKafkaPrefixes, setTopicRetention } from "./lib/kafka-cleanup.ts";
 import { newPrefix, Stack, type RunContext } from "./lib/system.ts";
 
 const { values } = parseArgs({
@@ -346,16 +346,6 @@ async function runReplayClients(): Promise<void> {
 
 let stack: Stack | undefined;
 try {
-  await kafka.ensureTopics([
-    // Kept for the whole range (the local broker keeps a day: tooling/kafka/kraft-node.ts).
-    {
-      topic: topics.user("history"),
-      partitions: 3,
-      replicationFactor: 1,
-      config: { "retention.ms": String(RANGE_MS + DAY_MS) },
-    },
-    { topic: topics.user("live"), partitions: 3, replicationFactor: 1 },
-  ]);
   stack = await Stack.start(ctx, {
     prefix,
     webEnv: { WEB_REPLAY_RATE: "1000000", WEB_REPLAY_TOTAL_RATE: "1000000" },
@@ -364,6 +354,8 @@ try {
     { slug: "history", rule: "macet" },
     { slug: "live", rule: "jalan" },
   ]);
+  // Kept for the whole range, not the local broker's day.
+  await setTopicRetention(ctx.brokers, topics.user("history"), RANGE_MS + DAY_MS);
   await writeRange();
   // Warm-up: the web process counts the new posts for topicStats (once, in the
   // background); wait for that, so the pages are timed without it.

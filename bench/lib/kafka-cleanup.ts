@@ -1,7 +1,35 @@
 // Deletes the Kafka topics and consumer groups of a run's prefixes, so runs
-// leave nothing on a shared broker. kafkajs directly: the harness is not an
-// app, and the original-design server needs the raw client anyway.
-import { Kafka, logLevel } from "kafkajs";
+// leave nothing on a shared broker; and sets a topic's retention for a run
+// that needs old records kept. kafkajs directly: the harness is not an app,
+// and the original-design server needs the raw client anyway.
+import kafkajs, { Kafka, logLevel } from "kafkajs";
+
+// Not a named export Node's ESM loader can see in kafkajs's CommonJS build.
+const { ConfigResourceTypes } = kafkajs;
+
+/** Sets `topic`'s `retention.ms` (the local broker keeps a day: tooling/kafka/kraft-node.ts). */
+export async function setTopicRetention(brokers: string, topic: string, ms: number): Promise<void> {
+  const admin = new Kafka({
+    clientId: "bench-retention",
+    brokers: brokers.split(","),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: "retention.ms", value: String(ms) }],
+        },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** Deletes every topic and consumer group whose name starts with `<prefix>.`. */
 export async function deleteKafkaPrefixes(brokers: string, prefixes: readonly string[]) {
