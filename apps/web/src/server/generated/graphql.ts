@@ -217,7 +217,7 @@ export type RulePreview = {
   /** Posts in the range looked at so far. */
   scanned: Scalars['Int']['output'];
   to: Scalars['DateTime']['output'];
-  /** Posts in the range (the scan is done when `scanned` reaches it). */
+  /** Records in the range (by their offsets), for progress: `scanned` of `total`. `complete` says whether the scan finished. */
   total: Scalars['Int']['output'];
 };
 
