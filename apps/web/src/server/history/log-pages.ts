@@ -82,17 +82,7 @@ export class LogPages {
         const post = postOf(record);
         if (post && passes(options.filter, post) && !options.hidden?.(post)) {
           if (items.length === options.first) return { items, hasNextPage: true };
-          const offset = BigInt(record.offset);
-          const through = unread(walkers);
-          through.set(record.partition, offset);
-          items.push({
-            slug,
-            post,
-            partition: record.partition,
-            offset,
-            timestamp: record.timestamp,
-            cursor: encodeCursor({ through, own: record.partition }),
-          });
+          items.push(topicPost(slug, post, record, unread(walkers)));
         }
         if (scanned >= this.#maxScanned) {
           const through = unread(walkers);
@@ -143,17 +133,7 @@ export class LogPages {
       if (post && passes(options.filter, post) && !options.hidden?.(post)) {
         if (items.length === options.last)
           return backwardPage(items, { fromCursor, hasPreviousPage: true });
-        const offset = BigInt(record.offset);
-        const through = new Map(passed);
-        through.set(record.partition, offset);
-        items.push({
-          slug,
-          post,
-          partition: record.partition,
-          offset,
-          timestamp: record.timestamp,
-          cursor: encodeCursor({ through, own: record.partition }),
-        });
+        items.push(topicPost(slug, post, record, new Map(passed)));
       }
       passed.set(record.partition, BigInt(record.offset));
       if (++scanned >= this.#maxScanned) {
@@ -183,6 +163,28 @@ export class LogPages {
       return new PartitionWalker(this.#source.reader, topic, partition, lo, upper);
     });
   }
+}
+
+/**
+ * The item of `post`, read from `record`, with its cursor: `covered` (per
+ * partition, what a cursor taken there covers) and the post itself.
+ */
+function topicPost(
+  slug: string,
+  post: ClassifiedPost,
+  record: RawRecord,
+  covered: Map<number, bigint>,
+): TopicPost {
+  const offset = BigInt(record.offset);
+  covered.set(record.partition, offset);
+  return {
+    slug,
+    post,
+    partition: record.partition,
+    offset,
+    timestamp: record.timestamp,
+    cursor: encodeCursor({ through: covered, own: record.partition }),
+  };
 }
 
 /**
