@@ -175,6 +175,23 @@ export function LiveFeed({
     if (failed.current) failed.current = false;
     else setEnded(true);
   };
+  const onData = ({
+    data,
+  }: {
+    data: { data?: { tweetAdded: Post & { classifiedAt: number } } | null };
+  }) => {
+    const post = data.data?.tweetAdded;
+    if (post) received(post);
+  };
+  /** The cursor to resume from when `failure` says the feed fell behind (counted); undefined otherwise. */
+  const fellBehindAt = (failure: Parameters<typeof tooSlowCursor>[0]): string | undefined => {
+    failed.current = true;
+    const cursor = tooSlowCursor(failure);
+    if (cursor === undefined) return undefined;
+    setFellBehind((count) => count + 1);
+    lastCursor.current = cursor;
+    return cursor;
+  };
 
   const replaying = useSubscription(
     TWEET_REPLAY,
@@ -184,17 +201,11 @@ export function LiveFeed({
           variables: { topic, labels, sources, from: replayFrom },
           fetchPolicy: "no-cache",
           ignoreResults: true,
-          onData: ({ data }) => {
-            const post = data.data?.tweetAdded;
-            if (post) received(post);
-          },
+          onData,
           onComplete,
           onError: (failure) => {
-            failed.current = true;
-            const cursor = tooSlowCursor(failure);
+            const cursor = fellBehindAt(failure);
             if (cursor === undefined) return;
-            setFellBehind((count) => count + 1);
-            lastCursor.current = cursor;
             setReplayFrom(null);
             setAfter(cursor);
           },
@@ -209,17 +220,11 @@ export function LiveFeed({
           variables: { topic, labels, sources, after },
           fetchPolicy: "no-cache",
           ignoreResults: true,
-          onData: ({ data }) => {
-            const post = data.data?.tweetAdded;
-            if (post) received(post);
-          },
+          onData,
           onComplete,
           onError: (failure) => {
-            failed.current = true;
-            const cursor = tooSlowCursor(failure);
+            const cursor = fellBehindAt(failure);
             if (cursor === undefined) return;
-            setFellBehind((count) => count + 1);
-            lastCursor.current = cursor;
             // The same variables would not subscribe again by themselves.
             if (cursor === after) subscription.restart();
             else setAfter(cursor);
