@@ -5,7 +5,13 @@ export { coreTopicSpecs, type TopicSpec } from "./admin.ts";
 export { createKafkaClient, KafkaClient, type KafkaClientOptions } from "./client.ts";
 export type { BatchContext, Consumer, ConsumerOptions } from "./consumer.ts";
 export { deadLetterRecord } from "./dead-letter.ts";
-export { OffsetOutOfRangeError, type LogReader, type PartitionChunk } from "./log-reader.ts";
+export {
+  OffsetOutOfRangeError,
+  type LogReader,
+  type PartitionBatches,
+  type PartitionChunk,
+} from "./log-reader.ts";
+export { MalformedRecordSetError, RecordCursor, type RecordBatch } from "./record-batches.ts";
 export type { Producer } from "./producer.ts";
 export type { ConsumedRecord, OutgoingRecord, PartitionOffset, RawRecord } from "./records.ts";
 export { CLIENT_RETRY } from "./settings.ts";

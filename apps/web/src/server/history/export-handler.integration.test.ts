@@ -40,6 +40,7 @@ beforeAll(async () => {
         fetches++;
         return real.reader.read(topic, partition, offset, 2048);
       },
+      readBatches: (...args) => real.reader.readBatches(...args),
     },
   };
   await seedTopic(kafka, topics, "jalan", posts, { text: trickyText });

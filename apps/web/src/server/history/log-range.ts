@@ -15,7 +15,7 @@ import {
 
 /** What history reads need of the Kafka client. */
 export interface LogSource {
-  reader: Pick<LogReader, "read">;
+  reader: Pick<LogReader, "read" | "readBatches">;
   offsetRanges(topic: string): Promise<{ partition: number; low: string; high: string }[]>;
   offsetsAtTime(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]>;
   /** The Kafka topic of a user topic. */
