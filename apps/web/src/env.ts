@@ -103,6 +103,12 @@ export const webEnvSchema = z
       1_000_000_000,
       "most preprocessed posts one previewRule looks at (the newest of its range)",
     ),
+    WEB_PREVIEW_PROGRESS_MS: wholeNumber(
+      500,
+      0,
+      60_000,
+      "milliseconds between the partial results a previewRule subscription gets while it scans (0: after every chunk read)",
+    ),
     WEB_PREVIEW_MAX_CONCURRENT: wholeNumber(
       2,
       1,

@@ -275,6 +275,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
           new RulePreviewer(logSource, topics.preprocessed, {
             timeLimitMs: env.WEB_PREVIEW_TIME_LIMIT_MS,
             maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
+            progressIntervalMs: env.WEB_PREVIEW_PROGRESS_MS,
             topicExists: (slug) => live.has(slug),
           }),
           env.WEB_PREVIEW_MAX_CONCURRENT,

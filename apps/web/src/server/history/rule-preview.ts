@@ -39,8 +39,6 @@ export const DEFAULT_PREVIEW_RANGE_MS = 3_600_000;
 export const LABEL_SLACK_MS = 60_000;
 /** Most sample posts one preview returns. */
 export const MAX_PREVIEW_SAMPLE = 20;
-/** How often `onProgress` is called during a scan. */
-export const PROGRESS_INTERVAL_MS = 500;
 /** Records fetched per partition per chunk, newest chunk first. */
 const CHUNK_RECORDS = 10_000;
 /**
@@ -92,7 +90,7 @@ export interface RulePreviewOptions {
   to?: number | undefined;
   /** Sample size, 0 to MAX_PREVIEW_SAMPLE. */
   first: number;
-  /** Called about every PROGRESS_INTERVAL_MS while scanning, with the figures so far. */
+  /** Called about every `progressIntervalMs` while scanning, with the figures so far. */
   onProgress?: (partial: RulePreviewResult) => void;
   signal?: AbortSignal;
 }
@@ -102,6 +100,8 @@ export interface RulePreviewLimits {
   timeLimitMs: number;
   /** Most preprocessed records one preview looks at (WEB_PREVIEW_MAX_SCANNED). */
   maxScanned: number;
+  /** Least milliseconds between `onProgress` calls (WEB_PREVIEW_PROGRESS_MS, default 500); 0: after every chunk. */
+  progressIntervalMs?: number;
   /** Records read per partition per chunk (default 10,000). */
   chunkRecords?: number;
   /** Whether a topic exists now; labels of a deleted topic's posts are unknown (default: all do). */
@@ -210,6 +210,7 @@ export class RulePreviewer {
       performance.now() >= scanDeadline ||
       options.signal?.aborted === true;
     const size = this.#limits.chunkRecords ?? CHUNK_RECORDS;
+    const progressInterval = this.#limits.progressIntervalMs ?? 500;
 
     try {
       await Promise.all(
@@ -259,7 +260,7 @@ export class RulePreviewer {
                 }
               }
               const now = performance.now();
-              if (options.onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
+              if (options.onProgress && now - lastProgress >= progressInterval) {
                 lastProgress = now;
                 options.onProgress(snapshot(false));
               }

@@ -57,6 +57,19 @@ describe("RuleScreen", () => {
     expect(screened("lalin (nlalin OR tol)", [json("tol\nlalin")])).toEqual([true]);
   });
 
+  it("finds a word wherever it starts, across the pieces a batch is searched in", () => {
+    // The batch is searched 32 KiB at a time: put the word across the first seam.
+    for (let at = 32_760; at <= 32_770; at++) {
+      // batchOf puts 3 framing bytes first; json() 18 before the text.
+      const text = `${" ".repeat(at - 3 - 18)}MaCeT lancar`;
+      const { bytes } = batchOf([json(text)]);
+      expect(bytes.indexOf("MaCeT")).toBe(at);
+      expect(screened("macet", [json(text)])).toEqual([true]);
+      expect(screened("lancar -macet", [json(text)])).toEqual([true]);
+      expect(screened("macet padat", [json(text)])).toEqual([false]);
+    }
+  });
+
   it("lets through what it cannot read: the Kelvin sign and \\u escapes", () => {
     // "K" (U+212A) lowercases to "k": the post holds the word "kemacetan".
     expect(screened("kemacetan", [json("\u212AEMACETAN"), json("kemacetan"), json("x")])).toEqual([

@@ -21,6 +21,11 @@ const ALL = 2 ** MAX_WORDS - 1;
 // lowercases to "k", and a \u escape of a letter or of that sign.
 const UNREADABLE = String.raw`\u00e2\u0084\u00aa|\\u(?:00[4-7][0-9a-f]|212a)`;
 
+/** Longest text UNREADABLE matches ("\\u212a"). */
+const UNREADABLE_LENGTH = 6;
+/** Bytes of a batch searched at once (see `batch`). */
+const PIECE_BYTES = 32 * 1024;
+
 type MaskTest = (mask: number) => boolean;
 
 /**
@@ -31,6 +36,8 @@ export class RuleScreen {
   readonly #pattern: RegExp;
   readonly #words: Map<string, number>;
   readonly #test: MaskTest;
+  /** Longest match minus one: how far a piece's text reaches past it. */
+  readonly #reach: number;
   // Hits of the current batch, in byte order: where each starts and ends, and the words it shows.
   #starts: number[] = [];
   #ends: number[] = [];
@@ -57,18 +64,31 @@ export class RuleScreen {
       ]),
     );
     this.#test = test;
+    this.#reach = Math.max(UNREADABLE_LENGTH, ...words.map((w) => w.length)) - 1;
   }
 
   /** Finds the words in `bytes[start, end)`, one batch's records. */
   batch(bytes: Buffer, start: number, end: number): void {
-    const text = bytes.toString("latin1", start, end);
-    const pattern = this.#pattern;
     this.#starts = [];
     this.#ends = [];
     this.#masks = [];
     this.#next = 0;
+    // In pieces, so that each piece's text is a young-generation string: one
+    // string of a whole batch (often hundreds of kB) is allocated old, and
+    // millions of them cost a full collection every few hundred MB. A piece
+    // reaches a little past its end, for the words that start in it.
+    for (let at = start; at < end; at += PIECE_BYTES) {
+      this.#piece(bytes, at, Math.min(end, at + PIECE_BYTES), end);
+    }
+  }
+
+  /** Finds the words that start in `bytes[start, stop)`, looking no further than `end`. */
+  #piece(bytes: Buffer, start: number, stop: number, end: number): void {
+    const text = bytes.toString("latin1", start, Math.min(end, stop + this.#reach));
+    const pattern = this.#pattern;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      if (start + m.index >= stop) break;
       const [found] = m;
       this.#starts.push(start + m.index);
       this.#ends.push(start + m.index + found.length);
