@@ -5,7 +5,7 @@
 // transfer (the server then stops reading Kafka). The file is assembled in
 // memory and handed to the browser as a download when complete.
 import { useRef, useState } from "react";
-import { exportRefusal } from "./graphql-errors.ts";
+import { exportRefusalText } from "./graphql-errors.ts";
 import { RecordCounter, type ExportFormat as Format } from "./record-counter.ts";
 import type { Label, PostSource } from "./graphql-operations.ts";
 
@@ -56,13 +56,14 @@ export function ExportButton({
     try {
       const response = await fetch(`/export?${params.toString()}`, { signal: controller.signal });
       if (!response.ok) {
-        const said = exportRefusal(await response.text());
-        const retry = response.headers.get("retry-after");
         setState({
           kind: "failed",
-          message:
-            `Export refused (${String(response.status)}): ${said ?? response.statusText}` +
-            (retry === null ? "" : ` Try again in ${retry} s.`),
+          message: exportRefusalText(
+            response.status,
+            response.statusText,
+            await response.text(),
+            response.headers.get("retry-after"),
+          ),
         });
         return;
       }

@@ -2,7 +2,7 @@ import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
 import { describe, expect, it } from "vitest";
 import {
   errorText,
-  exportRefusal,
+  exportRefusalText,
   formErrors,
   historyExpiredSince,
   tooSlowCursor,
@@ -85,9 +85,24 @@ describe("history errors", () => {
     expect(errorText(error)).toBe(
       "The server is refusing requests from this address for a while (429): too many queries and subscriptions from this address; retry in 12 s",
     );
-    expect(
-      exportRefusal('{"error":{"code":"TOO_MANY_EXPORTS","message":"4 exports are running"}}'),
-    ).toBe("4 exports are running");
-    expect(exportRefusal("<html>")).toBeNull();
+  });
+
+  it("says why GET /export refused, and when to try again after a 429", () => {
+    const tooMany = JSON.stringify({
+      error: {
+        code: "TOO_MANY_EXPORTS",
+        message: "too many exports are running (at most 4 at once)",
+      },
+    });
+    expect(exportRefusalText(429, "Too Many Requests", tooMany, "5")).toBe(
+      "Export refused (429): too many exports are running (at most 4 at once). Try again in 5 s.",
+    );
+    const notFound = '{"error":{"code":"NOT_FOUND","message":"there is no topic with the slug x"}}';
+    expect(exportRefusalText(404, "Not Found", notFound, null)).toBe(
+      "Export refused (404): there is no topic with the slug x.",
+    );
+    expect(exportRefusalText(502, "Bad Gateway", "<html>", null)).toBe(
+      "Export refused (502): Bad Gateway.",
+    );
   });
 });

@@ -116,7 +116,7 @@ export function errorText(error: unknown): string {
 const ExportError = z.object({ error: z.object({ message: z.string() }) });
 
 /** The message of a JSON error body from GET /export, or null when it is not one. */
-export function exportRefusal(body: string): string | null {
+function exportRefusal(body: string): string | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -125,4 +125,21 @@ export function exportRefusal(body: string): string | null {
   }
   const error = ExportError.safeParse(parsed);
   return error.success ? error.data.error.message : null;
+}
+
+/**
+ * A sentence for a refused GET /export: the status, the server's message (or
+ * `statusText` when the body is not its JSON error) and, with a Retry-After
+ * header (429), when to try again.
+ */
+export function exportRefusalText(
+  status: number,
+  statusText: string,
+  body: string,
+  retryAfter: string | null,
+): string {
+  const said = (exportRefusal(body) ?? statusText).trim();
+  const sentence = `Export refused (${String(status)})${said ? `: ${said}` : ""}`;
+  const ended = /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  return retryAfter === null ? ended : `${ended} Try again in ${retryAfter} s.`;
 }

@@ -92,10 +92,8 @@ export function exportHandler(deps: ExportDeps) {
         response,
         429,
         "TOO_MANY_EXPORTS",
-        `${String(maxConcurrent)} exports are running; try again when one ends`,
-        {
-          "retry-after": "5",
-        },
+        `too many exports are running (at most ${String(maxConcurrent)} at once)`,
+        { "retry-after": "5" },
       );
       return;
     }
