@@ -68,13 +68,13 @@ export const webEnvSchema = z
       .describe("on (serve the Next.js dashboard, the default) or off (API and health only)"),
     WEB_HISTORY_PER_TOPIC: wholeNumber(5000, 1, 100_000, "recent posts kept in memory per topic"),
     WEB_REPLAY_RATE: wholeNumber(
-      2000,
+      1000,
       1,
       1_000_000,
       "most posts a second one tweetAdded(from:) replay sends before joining the live posts",
     ),
     WEB_REPLAY_TOTAL_RATE: wholeNumber(
-      4000,
+      1000,
       1,
       10_000_000,
       "most posts a second all tweetAdded(from:) replays of this process send together",

@@ -5,8 +5,10 @@
 // cost a join and a rebalance each time. The cluster connection comes from
 // patches/kafkajs+2.2.4.patch (`Kafka#cluster`), which builds it exactly as
 // kafkajs builds its consumers' (same brokers, retry, timeouts, TLS/SASL).
-// Fetches leave record sets as bytes (the patch's `Broker#fetchRecordSets`);
-// record-batches.ts reads them, several times faster than kafkajs decodes.
+// Fetches leave record sets as bytes (the patch's `Broker#fetchRecordSets`),
+// and record-batches.ts reads them without kafkajs's per-record objects and
+// Long arithmetic: an export of 1,000,000 posts went from 69,000 to 120,000
+// posts/s (docs/BENCHMARKS.md, "History from Kafka").
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kafka } from "kafkajs";
 import { TweetreamError } from "../errors.ts";

@@ -42,9 +42,9 @@ export const MAX_PREVIEW_SAMPLE = 20;
 /** Records fetched per partition per chunk, newest chunk first. */
 const CHUNK_RECORDS = 10_000;
 /**
- * Bytes asked for per fetch (about 4,000 typical posts). Measured on 600,000
- * posts: 2 MiB fetches scanned in 1.76 s, 8 MiB ones in 2.24 s (fresh large
- * buffers cost page faults), 256 KiB ones in 2.52 s.
+ * Bytes asked for per fetch (about 4,000 typical posts). A preview of 600,000
+ * posts took 1.76 s with 2 MiB fetches, 2.24 s with 8 MiB ones (fresh large
+ * buffers), 2.52 s with 256 KiB ones (docs/BENCHMARKS.md, "Rule preview").
  */
 const FETCH_BYTES = 2 * 1024 * 1024;
 /** Most matched posts whose labels are looked up; the others count as unknown. */
