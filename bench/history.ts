@@ -252,7 +252,11 @@ async function liveLatency(
           const post = (
             result.data as { tweetAdded?: { ingestedAt: number; text: string } } | undefined
           )?.tweetAdded;
-          if (post !== undefined && post.ingestedAt >= measuredFrom && post.ingestedAt < measuredTo) {
+          if (
+            post !== undefined &&
+            post.ingestedAt >= measuredFrom &&
+            post.ingestedAt < measuredTo
+          ) {
             const micros = Math.round((performance.now() - Number(post.text)) * 1000);
             histogram.recordValue(Math.max(1, micros));
           }

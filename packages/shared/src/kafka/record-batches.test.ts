@@ -12,7 +12,11 @@ import { RecordCursor, recordBatches } from "./record-batches.ts";
 const { CompressionTypes, Kafka, logLevel } = kafkajs;
 const brokers = inject("kafkaBrokers").split(",");
 let client: KafkaClient;
-const kafka = new Kafka({ brokers, clientId: uniqueName("record-batches"), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  brokers,
+  clientId: uniqueName("record-batches"),
+  logLevel: logLevel.NOTHING,
+});
 
 beforeAll(() => {
   client = createKafkaClient({
