@@ -156,10 +156,13 @@ export class LogReader {
       }
       const leaders = cluster.findLeaderForPartitions(topic, [partition]);
       const nodeId = Object.keys(leaders)[0];
-      let failure: unknown = new TweetreamError(`${topic}[${String(partition)}] has no leader`, {
-        retriable: true,
-      });
-      if (nodeId !== undefined) {
+      // Made only when a fetch fails: an Error per fetch costs a stack trace each.
+      let failure: unknown;
+      if (nodeId === undefined) {
+        failure = new TweetreamError(`${topic}[${String(partition)}] has no leader`, {
+          retriable: true,
+        });
+      } else {
         try {
           return await fetchFrom(
             await cluster.findBroker({ nodeId }),
