@@ -310,6 +310,28 @@ describe("Kafka client module: reading partitions without a group", () => {
     expect((await reader.read(topic, 0, 0n)).records).toEqual([]);
     await expect(reader.read(topic, 1, 99n)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     await expect(reader.read(topic, 7, 0n)).rejects.toThrow(/has no partition 7/);
+
+    // Closed, it refuses reads rather than open a connection nothing would close.
+    await reader.close();
+    await expect(reader.read(topic, 1, 1n)).rejects.toThrow("the log reader is closed");
+    await expect(reader.readBatches(topic, 1, 1n)).rejects.toThrow("the log reader is closed");
+  });
+
+  it("opens one fetch connection for reads that start at once, and closes it", async () => {
+    const topic = uniqueName("log-reader-sockets");
+    await client.ensureTopics([{ topic, partitions: 3, replicationFactor: 1 }]);
+    const sockets = () =>
+      process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length;
+    const before = sockets();
+    const reader = client.logReader();
+    // kafkajs opened a socket per read that found the fetch connection closed
+    // at the same moment, and closed only the last (patches/kafkajs+2.2.4.patch).
+    await Promise.all([0, 1, 2].map((partition) => reader.read(topic, partition, 0n)));
+    await reader.close();
+    await waitFor(() => (sockets() <= before ? true : undefined), {
+      timeoutMs: 5000,
+      what: `the reader's sockets to close (${String(sockets())} open, ${String(before)} before)`,
+    });
   });
 
   it("refuses a record for a partition the topic does not have, rather than dropping it", async () => {

@@ -159,6 +159,3 @@ try {
     .catch(() => undefined);
   await kafka.close();
 }
-// kafka.close() leaves two broker sockets open here (the LogReader's cluster
-// connection, it seems), which would keep the process alive: end it.
-process.exit(process.exitCode ?? 0);

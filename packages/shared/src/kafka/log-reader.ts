@@ -92,11 +92,12 @@ export interface PartitionBatches {
 /**
  * Reads partitions at chosen offsets through a cluster connection of its own.
  * Safe to use from many requests at once; the connection opens on the first
- * read and closes with `close()`.
+ * read and closes with `close()`, after which reads are refused.
  */
 export class LogReader {
   readonly #kafka: Kafka;
   #cluster: Promise<KafkaJsCluster> | undefined;
+  #closed = false;
   readonly #topics = new Set<string>();
 
   constructor(kafka: Kafka) {
@@ -192,8 +193,13 @@ export class LogReader {
     }
   }
 
-  /** Closes the connection, if one was opened. Reads after this open a new one. */
+  /**
+   * Closes the connection, if one was opened. Reads after this are refused:
+   * one left running by its caller (a read-ahead nobody waits for) must not
+   * open a connection that nothing would close.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
     const cluster = this.#cluster;
     this.#cluster = undefined;
     this.#topics.clear();
@@ -201,6 +207,9 @@ export class LogReader {
   }
 
   #connected(): Promise<KafkaJsCluster> {
+    if (this.#closed) {
+      return Promise.reject(new TweetreamError("the log reader is closed", { retriable: false }));
+    }
     this.#cluster ??= (async () => {
       const cluster = this.#kafka.cluster({
         metadataMaxAge: METADATA_MAX_AGE_MS,

@@ -470,12 +470,15 @@ async function* chunksDown(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Chunk> {
   const lo = Number(range.lo);
+  // Aborted when the caller stops early, so the chunk read ahead stops too.
+  const done = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
   const load = async (top: number): Promise<Chunk> => {
     const start = Math.max(lo, top - size);
     const batches: RecordBatch[] = [];
     let next = start;
     while (next < top) {
-      signal?.throwIfAborted();
+      stop.throwIfAborted();
       const fetched = await source.reader.readBatches(
         topic,
         range.partition,
@@ -498,7 +501,8 @@ async function* chunksDown(
       yield chunk;
     }
   } finally {
-    // A stopped scan leaves its prefetch behind: nobody waits for it.
+    // A stopped scan's read-ahead ends after its current fetch; nobody waits for it.
+    done.abort();
     pending?.catch(() => undefined);
   }
 }
