@@ -41,6 +41,21 @@ describe("highlightRuns", () => {
     expect(runs.filter((r) => r.highlight).map((r) => r.text)).toEqual(["macet"]);
   });
 
+  it("makes one run of matches that overlap, so that each shows whole", () => {
+    // Found by the property below: "macet banjir" starts inside "macet macet".
+    const terms = highlightTerms('"macet banjir" OR "macet macet"');
+    expect(highlightRuns("macet #macet #banjir lalu macet", terms)).toEqual([
+      { text: "macet #macet #banjir", highlight: true },
+      { text: " lalu macet", highlight: false },
+    ]);
+    // Matches next to each other, not overlapping, stay apart.
+    expect(highlightRuns("tol tol", highlightTerms("tol"))).toEqual([
+      { text: "tol", highlight: true },
+      { text: " ", highlight: false },
+      { text: "tol", highlight: true },
+    ]);
+  });
+
   it("returns the text whole when the rule has no terms", () => {
     expect(highlightRuns("apa saja", [])).toEqual([{ text: "apa saja", highlight: false }]);
   });

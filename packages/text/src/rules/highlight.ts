@@ -62,8 +62,8 @@ function matchAt(spans: readonly WordSpan[], i: number, term: HighlightTerm): nu
 }
 
 /**
- * Cuts `text` into runs, marking every place a term matches (longest match
- * first; a hashtag's run includes its `#`). Rendered as text nodes and
+ * Cuts `text` into runs, marking every place a term matches (matches that
+ * overlap make one run; a hashtag's run includes its `#`). Rendered as text nodes and
  * `<mark>` elements, never as HTML.
  */
 export function highlightRuns(text: string, terms: readonly HighlightTerm[]): TextRun[] {
@@ -71,20 +71,31 @@ export function highlightRuns(text: string, terms: readonly HighlightTerm[]): Te
   const spans = wordSpans(text);
   const runs: TextRun[] = [];
   let last = 0;
-  for (let i = 0; i < spans.length;) {
-    const length = Math.max(0, ...terms.map((term) => matchAt(spans, i, term)));
-    const first = spans[i];
-    const final = spans[i + length - 1];
-    if (length === 0 || !first || !final) {
-      i++;
-      continue;
-    }
+  // The highlighted words [from, to): occurrences that overlap are one run
+  // ("macet #macet #banjir" for "macet macet" and "macet banjir").
+  let from = -1;
+  let to = -1;
+  const flush = () => {
+    const first = spans[from];
+    const final = spans[to - 1];
+    if (!first || !final) return;
     const start = first.hashtag ? first.start - 1 : first.start;
     if (start > last) runs.push({ text: text.slice(last, start), highlight: false });
     runs.push({ text: text.slice(start, final.end), highlight: true });
     last = final.end;
-    i += length;
+  };
+  for (let i = 0; i < spans.length; i++) {
+    const length = Math.max(0, ...terms.map((term) => matchAt(spans, i, term)));
+    if (length === 0) continue;
+    if (i < to) {
+      to = Math.max(to, i + length);
+    } else {
+      flush();
+      from = i;
+      to = i + length;
+    }
   }
+  flush();
   if (last < text.length) runs.push({ text: text.slice(last), highlight: false });
   return runs;
 }
