@@ -4,12 +4,12 @@
 // lowercased run of its text, so a post that has the word has it in its JSON
 // (in any letter case, and unescaped: JSON writers escape quotes, controls
 // and maybe non-ASCII, never ASCII letters). The screen finds the rule's ASCII
-// words in a whole batch at once (one case-insensitive regular expression over
-// the batch's bytes read as Latin-1, where a UTF-8 byte never folds to an
-// ASCII letter) and then evaluates the rule on which words each record holds,
-// counting every test it cannot decide (a negation, a language, a word with
-// non-ASCII letters) as passed. So it only ever lets through too much: what
-// passes is decoded and matched exactly.
+// words in a batch's records at once, 32 KiB at a time (one case-insensitive
+// regular expression over the bytes read as Latin-1, where a UTF-8 byte never
+// folds to an ASCII letter), then evaluates the rule on which words each
+// record holds, counting every test it cannot decide (a negation, a language,
+// a word with non-ASCII letters) as passed. So it only ever lets through too
+// much: what passes is decoded and matched exactly.
 import type { RuleNode } from "@tweetream/text";
 
 /** Most distinct words a screen tracks (bits of a mask). */
