@@ -1,7 +1,7 @@
 // Integration tests against a real Apache Kafka broker (see tooling/kafka).
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import {
   coreTopicSpecs,
   createKafkaClient,
@@ -332,6 +332,38 @@ describe("Kafka client module: reading partitions without a group", () => {
       timeoutMs: 5000,
       what: `the reader's sockets to close (${String(sockets())} open, ${String(before)} before)`,
     });
+  });
+
+  it("reads a large fetch response without copying it into another buffer", async () => {
+    const topic = uniqueName("log-reader-copies");
+    await client.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await client.createProducer();
+    const value = "x".repeat(10_000);
+    for (let i = 0; i < 3; i++) {
+      await producer.send(
+        Array.from({ length: 100 }, () => ({ topic, key: null, value, partition: 0 })),
+      );
+    }
+    await producer.disconnect();
+    const reader = client.logReader();
+    await reader.read(topic, 0, 0n, 1); // connected, metadata known
+    // kafkajs copied every response into a new buffer, and with an empty
+    // leftover in front of the next one it copied that one too
+    // (socket.ts, patches/kafkajs+2.2.4.patch `processData`).
+    const concat = vi.spyOn(Buffer, "concat");
+    try {
+      for (let round = 0; round < 2; round++) {
+        const { batches } = await reader.readBatches(topic, 0, 0n, 4 * 1024 * 1024);
+        expect(batches.reduce((sum, b) => sum + b.count, 0)).toBe(300);
+      }
+      const copied = concat.mock.calls.filter(
+        ([list]) => list.reduce((sum, piece) => sum + piece.length, 0) >= 1024 * 1024,
+      );
+      expect(copied).toEqual([]);
+    } finally {
+      concat.mockRestore();
+      await reader.close();
+    }
   });
 
   it("refuses a record for a partition the topic does not have, rather than dropping it", async () => {

@@ -17,6 +17,7 @@ import { startConsumer, type Consumer, type ConsumerOptions } from "./consumer.t
 import { LogReader } from "./log-reader.ts";
 import { connectProducer, PartitionCache, type Producer } from "./producer.ts";
 import { CLIENT_RETRY, REQUEST_TIMEOUT_MS } from "./settings.ts";
+import { framedSocketFactory } from "./socket.ts";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -62,6 +63,8 @@ export class KafkaClient {
       clientId,
       brokers: [...brokers],
       connectionTimeout: 3000,
+      // One buffer per response, read into directly (socket.ts).
+      socketFactory: framedSocketFactory,
       // A frozen broker (sockets open, no answers) holds a request this long
       // before the client tries elsewhere; kafkajs' 30 s would outlast a failover.
       requestTimeout: REQUEST_TIMEOUT_MS,

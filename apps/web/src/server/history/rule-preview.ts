@@ -14,8 +14,8 @@
 // Labels are not in the preprocessed record; they are in the topics' logs
 // (tweetream.topic.<slug>). Each matched post's label is looked up in the log
 // of its first topic over the same range plus a little slack (the classifier
-// writes a moment later), matching record keys (post ids) without parsing the
-// other records.
+// writes a moment later), matching record keys (post ids) by their bytes
+// (KeySet), without making strings of them or parsing the other records.
 import {
   OffsetOutOfRangeError,
   PreprocessedPost,
@@ -31,6 +31,7 @@ import {
   type LogSource,
   type PartitionRange,
 } from "./log-range.ts";
+import { KeySet } from "./key-set.ts";
 import { RuleScreen } from "./rule-screen.ts";
 
 /** Default range when `from` is not given: the last hour. */
@@ -318,13 +319,13 @@ export class RulePreviewer {
     signal: AbortSignal | undefined,
   ): Promise<Map<string, PostLabel>> {
     const found = new Map<string, PostLabel>();
-    const byTopic = new Map<string, Set<string>>();
+    const byTopic = new Map<string, string[]>();
     for (const { id, topic } of matches) {
       const ids = byTopic.get(topic);
-      if (ids) ids.add(id);
-      else byTopic.set(topic, new Set([id]));
+      if (ids) ids.push(id);
+      else byTopic.set(topic, [id]);
     }
-    for (const [slug, ids] of byTopic) {
+    for (const [slug, topicIds] of byTopic) {
       if (this.#limits.topicExists?.(slug) === false) continue;
       const topic = this.#source.topicOf(slug);
       let ranges: PartitionRange[];
@@ -338,8 +339,10 @@ export class RulePreviewer {
           continue;
         }
       }
-      const stop = () =>
-        ids.size === 0 || performance.now() >= deadline || signal?.aborted === true;
+      const ids = new KeySet(topicIds);
+      const seen = new Uint8Array(ids.size);
+      let left = ids.size;
+      const stop = () => left === 0 || performance.now() >= deadline || signal?.aborted === true;
       try {
         await Promise.all(
           ranges.map(async (range) => {
@@ -352,12 +355,13 @@ export class RulePreviewer {
                   const { bytes, offset, keyStart, valueStart } = cursor;
                   if (offset < chunk.start || offset >= chunk.top) continue;
                   if (keyStart < 0 || valueStart < 0) continue;
-                  const id = bytes.toString("utf8", keyStart, cursor.keyEnd);
-                  if (!ids.has(id)) continue;
+                  const index = ids.indexOf(bytes, keyStart, cursor.keyEnd);
+                  if (index < 0 || seen[index] === 1) continue;
                   const label = labelOf(bytes.toString("utf8", valueStart, cursor.valueEnd));
                   if (label === undefined) continue;
-                  found.set(id, label);
-                  ids.delete(id);
+                  found.set(ids.key(index), label);
+                  seen[index] = 1;
+                  left--;
                 }
               }
               if (stop()) return;
