@@ -9,6 +9,12 @@
 //   npm run kafka -- start
 //   node --import tsx apps/web/src/bench/rule-preview.ts [--posts 3600000] [--runs 3]
 //     [--rule 'macet OR (lalin padat)'] [--brokers localhost:9092] [--data ../shared/data]
+//     [--keep | --reuse <prefix>@<end>]
+//
+// `--keep` leaves the topics in place and prints how to reuse them;
+// `--reuse` previews topics a `--keep` run wrote (within the broker's
+// retention) instead of writing new ones, so two versions of the code can be
+// compared on the same log.
 //
 // Prints each run's seconds and posts/s, then the median and the worst run.
 // The first run reads segments the broker may not have in its page cache yet;
@@ -35,6 +41,8 @@ const { values } = parseArgs({
     rule: { type: "string", default: "macet OR (lalin padat)" },
     brokers: { type: "string", default: "localhost:9092" },
     data: { type: "string", default: resolve(import.meta.dirname, "../../../../../shared/data") },
+    keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
   },
 });
 const POSTS = Number(values.posts);
@@ -61,7 +69,11 @@ const clean = (text: string) => {
 };
 
 const logger = createLogger("rule-preview-bench", "warn");
-const topics = topicNames(`rp${Date.now().toString(36)}`);
+const reuse = values.reuse?.match(/^([a-z0-9]+)@(\d+)$/);
+if (values.reuse !== undefined && !reuse)
+  throw new Error("--reuse is <prefix>@<end>, as a --keep run prints it");
+const prefix = reuse?.[1] ?? `rp${Date.now().toString(36)}`;
+const topics = topicNames(prefix);
 const kafka = createKafkaClient({
   brokers: values.brokers.split(","),
   clientId: "rule-preview-bench",
@@ -76,12 +88,12 @@ try {
     { topic: topics.user("lalu-lintas"), partitions: 3, replicationFactor: 1 },
     { topic: topics.user("umum"), partitions: 3, replicationFactor: 1 },
   ]);
-  const producer = await kafka.createProducer();
   // Kafka refuses record times more than an hour ahead: the hour ends a minute ago.
-  const end = Date.now() - 60_000;
+  const end = reuse ? Number(reuse[2]) : Date.now() - 60_000;
   const start = end - HOUR;
+  const producer = await kafka.createProducer();
   const written = performance.now();
-  for (let at = 0; at < POSTS; at += 1000) {
+  for (let at = 0; !reuse && at < POSTS; at += 1000) {
     const batch: OutgoingRecord[] = [];
     for (let i = at; i < Math.min(POSTS, at + 1000); i++) {
       const isTraffic = i % 2 === 0;
@@ -126,9 +138,12 @@ try {
     await producer.send(batch);
   }
   await producer.disconnect();
-  console.log(
-    `wrote ${String(POSTS)} preprocessed posts (and as many classified) in ${String(Math.round(performance.now() - written))} ms`,
-  );
+  if (reuse) console.log(`reusing the topics of ${prefix}, the hour before ${String(end)}`);
+  else
+    console.log(
+      `wrote ${String(POSTS)} preprocessed posts (and as many classified) in ${String(Math.round(performance.now() - written))} ms`,
+    );
+  if (values.keep) console.log(`kept; preview them again with --reuse ${prefix}@${String(end)}`);
 
   const previewer = new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
     timeLimitMs: 600_000,
@@ -154,8 +169,9 @@ try {
     `rule ${JSON.stringify(values.rule)}, ${String(POSTS)} posts, ${String(RUNS)} runs: median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(2)} s, worst ${(sorted.at(-1) ?? 0).toFixed(2)} s`,
   );
 } finally {
-  await kafka
-    .deleteTopics([topics.preprocessed, topics.user("lalu-lintas"), topics.user("umum")])
-    .catch(() => undefined);
+  if (!values.keep && !reuse)
+    await kafka
+      .deleteTopics([topics.preprocessed, topics.user("lalu-lintas"), topics.user("umum")])
+      .catch(() => undefined);
   await kafka.close();
 }
