@@ -5,34 +5,16 @@
 // export running (more than the socket buffers hold). The page's export is
 // then refused with 429 and says so; once the held request is gone, the same
 // button exports the range.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  ClassifiedPost,
-  createKafkaClient,
-  createLogger,
-  encodeMessage,
-  topicNames,
-  type KafkaClient,
-} from "@tweetream/shared";
-import { uniqueName, waitFor } from "@tweetream/shared/testing";
-import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClassifiedPost, encodeMessage } from "@tweetream/shared";
+import { waitFor } from "@tweetream/shared/testing";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
-import { launchChromium } from "./chromium.ts";
-import { ensureDashboardBuild } from "./ensure-build.ts";
+import { createTopic } from "../test/gateway-harness.ts";
+import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const artifacts = path.join(webDir, "e2e", "artifacts");
-const logger = createLogger("export-refused-e2e", "warn");
-const prefix = uniqueName("exp429");
-const adminToken = "e2e-admin-token-0123456789";
-const tmp = mkdtempSync(path.join(tmpdir(), "tweetream-export-refused-"));
 /** Two hours ago, on a whole minute (Kafka takes old record times, not ones an hour ahead). */
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
 const RANGE = { from: new Date(T0).toISOString(), to: new Date(T0 + 3_600_000).toISOString() };
@@ -41,27 +23,12 @@ const BIG_POSTS = 800;
 /** "jalan": a few small posts, what the page exports. */
 const SMALL_POSTS = 10;
 
-let web: WebServer;
-let base: string;
-let kafka: KafkaClient;
-let context: BrowserContext;
+let dashboard: Dashboard;
 const held: ClientRequest[] = [];
-
-async function createTopic(slug: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({
-      query: "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
-      variables: { input: { slug, name: slug, rule: "macet" } },
-    }),
-  });
-  expect(response.status).toBe(200);
-  expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
-}
 
 /** Writes `count` posts into `slug`'s log, `spacingMs` apart from T0, `padding` after each text. */
 async function seed(slug: string, count: number, spacingMs: number, padding: string) {
+  const { kafka } = dashboard;
   const producer = await kafka.createProducer();
   // In batches: a single send of many MB is more than the broker takes at once.
   for (let from = 0; from < count; from += 30) {
@@ -90,52 +57,24 @@ async function seed(slug: string, count: number, spacingMs: number, padding: str
 /** The status of a HEAD /export: it takes an export's place for a moment, so 429 while one runs. */
 async function headStatus(): Promise<number> {
   const query = new URLSearchParams({ topic: "jalan", ...RANGE });
-  const response = await fetch(`${base}/export?${query.toString()}`, { method: "HEAD" });
+  const response = await fetch(`${dashboard.base}/export?${query.toString()}`, { method: "HEAD" });
   return response.status;
 }
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ensureDashboardBuild(webDir, process.env);
-  web = await startWebServer({
-    env: loadWebEnv({
-      KAFKA_BROKERS: inject("kafkaBrokers"),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      PORT: "0",
-      WEB_HEALTH_PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
-      ADMIN_TOKEN: adminToken,
-      KAFKA_TOPIC_PARTITIONS: "1",
-      WEB_EXPORT_MAX_CONCURRENT: "1",
-    }),
-    logger,
+  dashboard = await startDashboard("exp429", {
+    env: { KAFKA_TOPIC_PARTITIONS: "1", WEB_EXPORT_MAX_CONCURRENT: "1" },
+    browser: { timezoneId: "UTC", acceptDownloads: true },
   });
-  base = `http://127.0.0.1:${String(web.port)}`;
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: prefix,
-    logger,
-    topics: topicNames(prefix),
-  });
-  await createTopic("besar");
-  await createTopic("jalan");
+  await createTopic(dashboard.web, { slug: "besar", rule: "macet" });
+  await createTopic(dashboard.web, { slug: "jalan", rule: "macet" });
   await seed("besar", BIG_POSTS, 4_000, " lancar".repeat(2_900));
   await seed("jalan", SMALL_POSTS, 60_000, "");
-  context = await launchChromium(path.join(tmp, "chromium-profile"), {
-    timezoneId: "UTC",
-    acceptDownloads: true,
-  });
 }, 300_000);
 
 afterAll(async () => {
   for (const request of held) request.destroy();
-  await context.close();
-  await kafka.close();
-  await web.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await dashboard.stop();
 }, 60_000);
 
 describe("export refused", () => {
@@ -143,7 +82,7 @@ describe("export refused", () => {
     // The held export: its headers arrive when the server has started it;
     // the body is never read, so the server stays blocked writing it.
     const query = new URLSearchParams({ topic: "besar", ...RANGE, format: "ndjson" });
-    const request = httpRequest(`${base}/export?${query.toString()}`);
+    const request = httpRequest(`${dashboard.base}/export?${query.toString()}`);
     held.push(request);
     request.end();
     const [response] = (await once(request, "response")) as [IncomingMessage];
@@ -153,8 +92,8 @@ describe("export refused", () => {
     // Its place is taken: the server refuses another export meanwhile.
     expect(await headStatus()).toBe(429);
 
-    const page = await context.newPage();
-    await page.goto(`${base}/?topic=jalan&from=${RANGE.from}&to=${RANGE.to}`);
+    const page = await dashboard.context.newPage();
+    await page.goto(`${dashboard.base}/?topic=jalan&from=${RANGE.from}&to=${RANGE.to}`);
     await page.getByTestId("post").first().waitFor();
     const downloads: string[] = [];
     page.on("download", (download) => {
@@ -168,7 +107,7 @@ describe("export refused", () => {
     expect(await failed.textContent()).toBe(
       "Export refused (429): too many exports are running (at most 1 at once). Try again in 5 s.",
     );
-    await page.screenshot({ path: path.join(artifacts, "export-refused.png") });
+    await screenshot(page, "export-refused");
     // The held export was still running throughout: the server still refuses.
     expect(await headStatus()).toBe(429);
 

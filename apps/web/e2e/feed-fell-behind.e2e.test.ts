@@ -3,85 +3,31 @@
 // (Chromium then stops reading the WebSocket, so the server's socket fills),
 // the server ends the subscription with SUBSCRIBER_TOO_SLOW, and the feed
 // says so and resumes by itself from the cursor the server gave.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  ClassifiedPost,
-  createKafkaClient,
-  createLogger,
-  encodeMessage,
-  topicNames,
-  type KafkaClient,
-} from "@tweetream/shared";
-import { metricValue, uniqueName, waitFor } from "@tweetream/shared/testing";
-import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClassifiedPost, encodeMessage } from "@tweetream/shared";
+import { metricValue, waitFor } from "@tweetream/shared/testing";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
-import { launchChromium } from "./chromium.ts";
-import { ensureDashboardBuild } from "./ensure-build.ts";
+import { createTopic } from "../test/gateway-harness.ts";
+import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const artifacts = path.join(webDir, "e2e", "artifacts");
-const logger = createLogger("feed-behind-e2e", "warn");
-const prefix = uniqueName("behind");
-const adminToken = "e2e-admin-token-0123456789";
 const slug = "macet";
-const tmp = mkdtempSync(path.join(tmpdir(), "tweetream-behind-"));
-let web: WebServer;
-let kafka: KafkaClient;
-let context: BrowserContext;
+let dashboard: Dashboard;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ensureDashboardBuild(webDir, process.env);
-  web = await startWebServer({
-    env: loadWebEnv({
-      KAFKA_BROKERS: inject("kafkaBrokers"),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      PORT: "0",
-      WEB_HEALTH_PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
-      ADMIN_TOKEN: adminToken,
-      KAFKA_TOPIC_PARTITIONS: "1",
-      WEB_HISTORY_PER_TOPIC: "100",
-    }),
-    logger,
+  dashboard = await startDashboard("behind", {
+    env: { KAFKA_TOPIC_PARTITIONS: "1", WEB_HISTORY_PER_TOPIC: "100" },
   });
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: prefix,
-    logger,
-    topics: topicNames(prefix),
-  });
-  context = await launchChromium(path.join(tmp, "chromium-profile"));
 }, 300_000);
 
-afterAll(async () => {
-  await context.close();
-  await kafka.close();
-  await web.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => dashboard.stop(), 60_000);
 
 describe("dashboard feed", () => {
   it("says when it fell behind the server's history and resumes by itself", async () => {
-    const created = await fetch(`http://127.0.0.1:${web.port}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({
-        query: `mutation { createTopic(input: { slug: "${slug}", name: "Macet", rule: "macet" }) { slug } }`,
-      }),
-    });
-    expect(created.status).toBe(200);
+    const { web, kafka } = dashboard;
+    await createTopic(web, { slug, name: "Macet", rule: "macet" });
 
-    const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${web.port}/`);
+    const page = await dashboard.context.newPage();
+    await page.goto(`${dashboard.base}/`);
     await page.getByLabel("Topic").selectOption(slug);
     await waitFor(() => (web.stats().hubSubscribers >= 1 ? true : undefined), {
       what: "the feed's subscription",
@@ -134,7 +80,7 @@ describe("dashboard feed", () => {
     await waitFor(() => (web.stats().hubSubscribers >= 1 ? true : undefined), {
       what: "the feed's new subscription",
     });
-    await page.screenshot({ path: path.join(artifacts, "feed-fell-behind.png") });
+    await screenshot(page, "feed-fell-behind");
     await page.close();
   }, 180_000);
 });

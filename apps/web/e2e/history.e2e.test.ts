@@ -5,34 +5,17 @@
 // than Kafka keeps. Posts are written straight into the
 // topic's Kafka log with chosen record times, two hours back (Kafka refuses
 // times more than an hour ahead of its clock, not older ones).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  ClassifiedPost,
-  createKafkaClient,
-  createLogger,
-  encodeMessage,
-  topicNames,
-  type KafkaClient,
-} from "@tweetream/shared";
-import { uniqueName, waitFor } from "@tweetream/shared/testing";
-import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
+import { ClassifiedPost, encodeMessage } from "@tweetream/shared";
+import { waitFor } from "@tweetream/shared/testing";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
-import { launchChromium } from "./chromium.ts";
-import { ensureDashboardBuild } from "./ensure-build.ts";
+import { createTopic } from "../test/gateway-harness.ts";
+import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const artifacts = path.join(webDir, "e2e", "artifacts");
-const logger = createLogger("history-e2e", "warn");
-const prefix = uniqueName("hist");
-const adminToken = "e2e-admin-token-0123456789";
-const tmp = mkdtempSync(path.join(tmpdir(), "tweetream-history-"));
 /** Two hours ago, on a whole minute. */
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
 /** Posts in "jalan": one every 30 s from T0, so an hour of them. */
@@ -46,28 +29,7 @@ const isTraffic = (i: number) => i % 2 === 1;
 /** The columns of an exported CSV file this test reads. */
 const CsvRows = z.array(z.object({ id: z.string(), label: z.string() }));
 
-let web: WebServer;
-let base: string;
-let kafka: KafkaClient;
-let context: BrowserContext;
-
-async function graphql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { errors?: unknown };
-}
-
-async function createTopic(slug: string) {
-  const created = await graphql(
-    "mutation ($input: CreateTopicInput!) { createTopic(input: $input) { slug } }",
-    { input: { slug, name: slug, rule: "macet" } },
-  );
-  expect(created.errors).toBeUndefined();
-}
+let dashboard: Dashboard;
 
 /** The ids of the posts shown, top to bottom. */
 const shownIds = (page: Page) =>
@@ -113,36 +75,18 @@ async function counter(page: Page, name: string): Promise<number> {
 const params = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ensureDashboardBuild(webDir, process.env);
-  web = await startWebServer({
-    env: loadWebEnv({
-      KAFKA_BROKERS: inject("kafkaBrokers"),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      PORT: "0",
-      WEB_HEALTH_PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
-      ADMIN_TOKEN: adminToken,
-      KAFKA_TOPIC_PARTITIONS: "2",
+  dashboard = await startDashboard("hist", {
+    env: {
       // Most of a replay then comes from Kafka, not from the server's memory.
       WEB_HISTORY_PER_TOPIC: "10",
       // Slow enough to watch a replay of 120 posts go by.
       WEB_REPLAY_RATE: "40",
-    }),
-    logger,
+    },
+    browser: { viewport: { width: 1280, height: 860 }, timezoneId: "UTC", acceptDownloads: true },
   });
-  base = `http://127.0.0.1:${String(web.port)}`;
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: prefix,
-    logger,
-    topics: topicNames(prefix),
-  });
-  await createTopic("jalan");
-  await createTopic("tol");
+  const { web, kafka } = dashboard;
+  await createTopic(web, { slug: "jalan", rule: "macet" });
+  await createTopic(web, { slug: "tol", rule: "macet" });
   const producer = await kafka.createProducer();
   // Long enough texts that an export of them takes a while on a slow network.
   const padding = " lancar".repeat(60);
@@ -166,7 +110,7 @@ beforeAll(async () => {
     }),
   );
   // "lama": 12 posts a minute apart, whose oldest ones retention has removed.
-  await createTopic("lama");
+  await createTopic(web, { slug: "lama", rule: "macet" });
   await producer.send(
     Array.from({ length: 12 }, (_, i) => {
       const at = T0 + i * 60_000;
@@ -187,24 +131,14 @@ beforeAll(async () => {
   await producer.disconnect();
   // As retention would: partition 1 loses o01, o03 and o05, so from o07's time on all is kept.
   await kafka.deleteRecords(kafka.topics.user("lama"), [{ partition: 1, offset: "3" }]);
-  context = await launchChromium(path.join(tmp, "chromium-profile"), {
-    viewport: { width: 1280, height: 860 },
-    timezoneId: "UTC",
-    acceptDownloads: true,
-  });
 }, 300_000);
 
-afterAll(async () => {
-  await context.close();
-  await kafka.close();
-  await web.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => dashboard.stop(), 60_000);
 
 describe("feed page history", () => {
   it("shows a custom range's posts from Kafka, newest first, with Load older", async () => {
-    const page = await context.newPage();
-    await page.goto(base);
+    const page = await dashboard.context.newPage();
+    await page.goto(dashboard.base);
     await page.getByLabel("Topic").selectOption("jalan");
     await page.getByRole("heading", { name: "Live posts" }).waitFor();
 
@@ -227,7 +161,7 @@ describe("feed page history", () => {
     await page.getByRole("button", { name: "Load older" }).click();
     await expectShown(page, newestFirst(0, POSTS), "every post of the range");
     expect(await page.getByRole("button", { name: "Load older" }).count()).toBe(0);
-    await page.screenshot({ path: path.join(artifacts, "history-range.png") });
+    await screenshot(page, "history-range");
 
     // A range that ends before it starts is refused where it was typed.
     await page.getByLabel("To (empty: now)").fill(iso(T0 - 60_000).slice(0, 19));
@@ -258,10 +192,10 @@ describe("feed page history", () => {
   }, 120_000);
 
   it("opens a shared link as the same view, and goes back and forward through views", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const from = iso(T0 + 20 * STEP_MS);
     const to = iso(T0 + 40 * STEP_MS);
-    await page.goto(`${base}/?topic=jalan&label=traffic&from=${from}&to=${to}`);
+    await page.goto(`${dashboard.base}/?topic=jalan&label=traffic&from=${from}&to=${to}`);
     const traffic = newestFirst(20, 40, isTraffic);
     await expectShown(page, traffic, "the link's traffic posts");
     expect(await page.getByLabel("Topic").inputValue()).toBe("jalan");
@@ -298,7 +232,7 @@ describe("feed page history", () => {
     expect(await page.getByLabel("Label").inputValue()).toBe("NON_TRAFFIC");
 
     // A link with parts that make no sense says so, and shows what it can.
-    await page.goto(`${base}/?topic=jalan&label=bogus&source=fax&from=yesterday`);
+    await page.goto(`${dashboard.base}/?topic=jalan&label=bogus&source=fax&from=yesterday`);
     const problems = page.getByTestId("link-problems");
     await problems.waitFor();
     const said = (await problems.textContent()) ?? "";
@@ -307,23 +241,23 @@ describe("feed page history", () => {
     expect(said).toContain("“yesterday” (from) is not a date");
     await page.getByRole("heading", { name: "Live posts" }).waitFor();
     expect(await page.getByLabel("Label").inputValue()).toBe("ALL");
-    await page.goto(`${base}/?topic=no-such-topic&range=1h`);
+    await page.goto(`${dashboard.base}/?topic=no-such-topic&range=1h`);
     await page.getByTestId("topic-gone").waitFor();
     expect(await page.getByTestId("topic-gone").textContent()).toContain("no-such-topic");
     await page.close();
   }, 120_000);
   it("exports the shown range and filters as CSV with progress, and cancels an export", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const from = iso(T0);
     const to = iso(T0 + 3_600_000);
-    await page.goto(`${base}/?topic=jalan&label=traffic&from=${from}&to=${to}`);
+    await page.goto(`${dashboard.base}/?topic=jalan&label=traffic&from=${from}&to=${to}`);
     await expectShown(page, newestFirst(POSTS - 100, POSTS, isTraffic), "the traffic posts");
     const downloads: string[] = [];
     page.on("download", (download) => {
       downloads.push(download.suggestedFilename());
     });
     // A slow network (8 kB/s down), so the export's progress can be watched.
-    const cdp = await context.newCDPSession(page);
+    const cdp = await dashboard.context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.emulateNetworkConditions", {
       offline: false,
@@ -350,7 +284,7 @@ describe("feed page history", () => {
     );
     expect(partly).toBeLessThan(60);
     expect(await page.getByRole("progressbar", { name: "Export progress" }).count()).toBe(1);
-    await page.screenshot({ path: path.join(artifacts, "history-export-progress.png") });
+    await screenshot(page, "history-export-progress");
     const file = await download;
     const name = `tweetream_jalan_${from.replace(/[-:]|\.000/g, "")}_${to.replace(/[-:]|\.000/g, "")}.csv`;
     expect(file.suggestedFilename()).toBe(name);
@@ -383,8 +317,8 @@ describe("feed page history", () => {
   }, 120_000);
 
   it("draws the chart over the range, in the buckets the server chose", async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/?topic=jalan&from=${iso(T0)}&to=${iso(T0 + 3_600_000)}`);
+    const page = await dashboard.context.newPage();
+    await page.goto(`${dashboard.base}/?topic=jalan&from=${iso(T0)}&to=${iso(T0 + 3_600_000)}`);
     const stats = page.getByTestId("stats");
     // An hour: per minute, 60 bars' worth of buckets, every post counted.
     await page.locator('[data-testid="stats"][data-bucket="MINUTE"][data-buckets="60"]').waitFor();
@@ -402,7 +336,7 @@ describe("feed page history", () => {
     const from = T0 - 48 * 3_600_000;
     const to = T0 + 3_600_000;
     const hours = Math.ceil(to / 3_600_000) - Math.floor(from / 3_600_000);
-    await page.goto(`${base}/?topic=jalan&from=${iso(from)}&to=${iso(to)}`);
+    await page.goto(`${dashboard.base}/?topic=jalan&from=${iso(from)}&to=${iso(to)}`);
     await page
       .locator(`[data-testid="stats"][data-bucket="HOUR"][data-buckets="${String(hours)}"]`)
       .waitFor();
@@ -410,7 +344,7 @@ describe("feed page history", () => {
       what: "the two days' total",
     });
     expect(await stats.getByTestId("chart-caption").textContent()).toBe("Posts per hour by label");
-    await page.screenshot({ path: path.join(artifacts, "history-chart-hours.png") });
+    await screenshot(page, "history-chart-hours");
 
     // The last hour has none of them; live goes back to the last 30 minutes.
     await chooseRange(page, "Last hour");
@@ -428,8 +362,8 @@ describe("feed page history", () => {
   }, 120_000);
 
   it("replays a range oldest first, then joins the live posts", async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/?topic=jalan&from=${iso(T0)}&to=${iso(T0 + 3_600_000)}`);
+    const page = await dashboard.context.newPage();
+    await page.goto(`${dashboard.base}/?topic=jalan&from=${iso(T0)}&to=${iso(T0 + 3_600_000)}`);
     await expectShown(page, newestFirst(POSTS - 50, POSTS), "the range");
     await page.getByRole("button", { name: /^Replay from .*, then live$/ }).click();
     await page.getByRole("heading", { name: /^Replay from / }).waitFor();
@@ -466,6 +400,7 @@ describe("feed page history", () => {
       text: "Jalan macet sekarang",
       classifiedAt: Date.now(),
     };
+    const { kafka } = dashboard;
     const producer = await kafka.createProducer();
     await producer.send([
       {
@@ -478,7 +413,7 @@ describe("feed page history", () => {
     await expectShown(page, ["live-1", ...replayed], "the live post on top");
     await page.locator('[data-testid="replay-status"][data-joined="true"]').waitFor();
     expect(await status.textContent()).toMatch(/^Replayed 120 posts from .*; now live\.$/);
-    await page.screenshot({ path: path.join(artifacts, "history-replay-live.png") });
+    await screenshot(page, "history-replay-live");
 
     // Stopping the replay goes back to the range (without the live post, which is outside it).
     await page.getByRole("button", { name: "Stop replay" }).click();
@@ -486,9 +421,9 @@ describe("feed page history", () => {
     await page.close();
   }, 120_000);
   it("says when a range reaches back past what Kafka keeps, and starts at the oldest moment kept", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const to = iso(T0 + 3_600_000);
-    await page.goto(`${base}/?topic=lama&from=${iso(T0)}&to=${to}`);
+    await page.goto(`${dashboard.base}/?topic=lama&from=${iso(T0)}&to=${to}`);
     const error = page.getByTestId("history-error");
     await error.waitFor();
     const oldest = iso(T0 + 7 * 60_000);

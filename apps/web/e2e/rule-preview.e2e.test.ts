@@ -3,33 +3,14 @@
 // count (and per label) of what it would have matched in the last hour, a few
 // sample posts newest first, a fresh preview for a changed rule, and no
 // preview (only the rule check's error) for a bad rule.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  ClassifiedPost,
-  createKafkaClient,
-  createLogger,
-  encodeMessage,
-  PreprocessedPost,
-  topicNames,
-  type KafkaClient,
-} from "@tweetream/shared";
-import { uniqueName } from "@tweetream/shared/testing";
-import { loadWebEnv, startWebServer, type WebServer } from "../src/index.ts";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClassifiedPost, encodeMessage, PreprocessedPost } from "@tweetream/shared";
+import type { WebServer } from "../src/index.ts";
 import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
-import { launchChromium } from "./chromium.ts";
-import { ensureDashboardBuild } from "./ensure-build.ts";
+import { ADMIN_TOKEN, createTopic } from "../test/gateway-harness.ts";
+import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const artifacts = path.join(webDir, "e2e", "artifacts");
-const logger = createLogger("rule-preview-e2e", "warn");
-const prefix = uniqueName("preview");
-const adminToken = "e2e-admin-token-0123456789";
-const tmp = mkdtempSync(path.join(tmpdir(), "tweetream-preview-"));
 const POSTS = 30;
 /** Post i's text: every third about a traffic jam, every third about a flood. */
 const textOf = (i: number) =>
@@ -38,45 +19,15 @@ const textOf = (i: number) =>
     : i % 3 === 1
       ? `Banjir setinggi lutut di Kemang, laporan ${String(i)}`
       : `Ngopi dulu sebelum kerja, laporan ${String(i)}`;
-let web: WebServer;
+let dashboard: Dashboard;
 /** The same deployment, looking at no more than 10 posts a preview. */
 let limitedWeb: WebServer;
-let kafka: KafkaClient;
-let context: BrowserContext;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ensureDashboardBuild(webDir, process.env);
-  const env = (extra: Record<string, string> = {}) =>
-    loadWebEnv({
-      KAFKA_BROKERS: inject("kafkaBrokers"),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      PORT: "0",
-      WEB_HEALTH_PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: `file:${path.join(tmp, "catalogue.db")}`,
-      ADMIN_TOKEN: adminToken,
-      KAFKA_TOPIC_PARTITIONS: "2",
-      ...extra,
-    });
-  web = await startWebServer({ env: env(), logger });
-  const topics = topicNames(prefix);
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: prefix,
-    logger,
-    topics,
-  });
-  const created = await fetch(`http://127.0.0.1:${String(web.port)}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({
-      query: `mutation { createTopic(input: { slug: "kota", name: "Kota", rule: "laporan" }) { slug } }`,
-    }),
-  });
-  expect(created.status).toBe(200);
+  dashboard = await startDashboard("preview");
+  const { kafka } = dashboard;
+  const { topics } = kafka;
+  await createTopic(dashboard.web, { slug: "kota", name: "Kota", rule: "laporan" });
   // Twenty minutes ago on: inside the last hour the form previews.
   const start = Date.now() - 20 * 60_000;
   const producer = await kafka.createProducer();
@@ -105,20 +56,14 @@ beforeAll(async () => {
     }).flat(),
   );
   await producer.disconnect();
-  limitedWeb = await startWebServer({ env: env({ WEB_PREVIEW_MAX_SCANNED: "10" }), logger });
-  context = await launchChromium(path.join(tmp, "chromium-profile"));
+  limitedWeb = await dashboard.startWeb({ WEB_PREVIEW_MAX_SCANNED: "10" });
 }, 300_000);
 
-afterAll(async () => {
-  await context.close();
-  await kafka.close();
-  await Promise.all([web.stop(), limitedWeb.stop()]);
-  rmSync(tmp, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => dashboard.stop(), 60_000);
 
-async function newTopicForm(page: Page, server = web) {
+async function newTopicForm(page: Page, server = dashboard.web) {
   await page.goto(`http://127.0.0.1:${String(server.port)}/admin`);
-  await page.getByLabel("Admin token").fill(adminToken);
+  await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "New topic" }).click();
   return page.getByTestId("topic-form");
@@ -126,7 +71,7 @@ async function newTopicForm(page: Page, server = web) {
 
 describe("topic form rule preview", () => {
   it("shows the count by label and the newest matched posts as the rule is typed", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const form = await newTopicForm(page);
     await form.getByLabel("Rule").pressSequentially("macet", { delay: 30 });
     const preview = form.getByTestId("rule-preview");
@@ -143,7 +88,7 @@ describe("topic form rule preview", () => {
     expect(sample[1]).toContain("laporan 24");
     expect(sample[2]).toContain("laporan 21");
     expect(sample[0]).toContain("traffic");
-    await page.screenshot({ path: path.join(artifacts, "rule-preview.png") });
+    await screenshot(page, "rule-preview");
 
     // A changed rule gets a fresh preview.
     await form.getByLabel("Rule").fill("banjir OR macet");
@@ -155,7 +100,7 @@ describe("topic form rule preview", () => {
   });
 
   it("says when the server stopped at its limit, and what the counts cover", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const form = await newTopicForm(page, limitedWeb);
     await form.getByLabel("Rule").fill("laporan");
     const preview = form.getByTestId("rule-preview");
@@ -169,7 +114,7 @@ describe("topic form rule preview", () => {
   });
 
   it("leaves a bad rule to the rule check, with no preview", async () => {
-    const page = await context.newPage();
+    const page = await dashboard.context.newPage();
     const form = await newTopicForm(page);
     await form.getByLabel("Rule").fill("macet OR");
     await expect
