@@ -55,6 +55,23 @@ describe("queryCost", () => {
     expect(cost(`{ topics { slug name } }`, {}, 250)).toBe(1 + 250 * 2);
   });
 
+  it("repeats only the sample of a rule preview, and follows fragments", () => {
+    // previewRule 1 + scanned 1 + labels (1 + 2) + 20 × sample (1 + id + author (1 + 1)).
+    const preview = `{ previewRule(rule: "macet", first: 20) {
+      scanned labels { traffic unknown } sample { id author { username } }
+    } }`;
+    expect(cost(preview)).toBe(1 + 1 + 3 + 20 * 4);
+    // The same selection through fragments, on the subscription.
+    const spread = `subscription { previewRule(rule: "macet", first: 20) { ...Preview } }
+      fragment Preview on RulePreview { scanned labels { traffic unknown } sample { ...Post } }
+      fragment Post on PreviewPost { id author { username } }`;
+    expect(cost(spread)).toBe(1 + 1 + 3 + 20 * 4);
+    // A fragment holding buckets is priced at what it selects, repeated per bucket.
+    const stats = `{ topicStats(topic: "t", window: 10) { ...Stats } }
+      fragment Stats on TopicStats { totals { total } buckets { start total } }`;
+    expect(cost(stats)).toBe(1 + 2 + 10 * 3);
+  });
+
   it("lets every dashboard operation through, and refuses 15 large pages", () => {
     const dashboard = {
       topics: queryCost({ schema, document: TOPICS, topicCount: 1000 }),

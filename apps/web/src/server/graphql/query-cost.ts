@@ -2,8 +2,9 @@
 // every field costs 1, and a field that returns a list costs its selection
 // times the most items it can return: `tweets` `first` (default 20),
 // `topics` the number of topics there are, and `topicStats`'s `buckets` the
-// window's minutes (default 60) or the range's buckets (the rest of
-// `topicStats` once). So 15 aliases of `tweets(first: 100)` cost 15 ×
+// window's minutes (default 60) or the range's buckets, and `previewRule`'s
+// `sample` its `first` (the rest of `topicStats` and `previewRule` once,
+// fragments followed). So 15 aliases of `tweets(first: 100)` cost 15 ×
 // 100 × their selection, where a cost that ignores list sizes priced them like
 // 15 single posts. Checked on both transports (GRAPHQL_MAX_COST), with the
 // operation's variables, before anything runs.
@@ -42,29 +43,42 @@ function rangeBuckets(from: Date, to: unknown, bucket: unknown): number {
   return count > MAX_BUCKETS ? 1 : count;
 }
 
-/** Fields a StatsBucket has: what a fragment spread in `buckets` is priced at (its fields are all scalars). */
-const STATS_BUCKET_FIELDS = 6;
+type Fragments = ReadonlyMap<string, SelectionSetNode>;
 
-/** What one bucket of each `buckets` selected under `node` costs: 1, plus 1 per field selected. */
-function bucketsCost(node: FieldNode): number {
-  const fields = (set: SelectionSetNode | undefined): number =>
-    (set?.selections ?? []).reduce((sum, selection) => {
-      if (selection.kind === Kind.FIELD) return sum + 1;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return sum + fields(selection.selectionSet);
-      return sum + STATS_BUCKET_FIELDS;
-    }, 0);
-  const buckets = (set: SelectionSetNode | undefined): number =>
-    (set?.selections ?? []).reduce((sum, selection) => {
-      if (selection.kind === Kind.FIELD && selection.name.value === "buckets") {
-        return sum + 1 + fields(selection.selectionSet);
-      }
-      if (selection.kind === Kind.INLINE_FRAGMENT) return sum + buckets(selection.selectionSet);
-      // A fragment spread of TopicStats: priced as if it selected every bucket field.
-      if (selection.kind === Kind.FRAGMENT_SPREAD) return sum + 1 + STATS_BUCKET_FIELDS;
-      return sum;
-    }, 0);
-  return buckets(node.selectionSet);
+/** The fields of `set`, each with those under it, fragments followed (what simpleEstimator prices them at). */
+function fieldsIn(set: SelectionSetNode | undefined, fragments: Fragments): number {
+  return (set?.selections ?? []).reduce((sum, selection) => {
+    if (selection.kind === Kind.FIELD) return sum + 1 + fieldsIn(selection.selectionSet, fragments);
+    if (selection.kind === Kind.INLINE_FRAGMENT)
+      return sum + fieldsIn(selection.selectionSet, fragments);
+    return sum + fieldsIn(fragments.get(selection.name.value), fragments);
+  }, 0);
 }
+
+/**
+ * What one more item of the list field `list` under `node` costs: for each
+ * `list` selected (through fragments too), 1 and its fields.
+ */
+function itemCost(node: FieldNode, list: string, fragments: Fragments): number {
+  const under = (set: SelectionSetNode | undefined): number =>
+    (set?.selections ?? []).reduce((sum, selection) => {
+      if (selection.kind === Kind.FIELD)
+        return selection.name.value === list
+          ? sum + 1 + fieldsIn(selection.selectionSet, fragments)
+          : sum;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return sum + under(selection.selectionSet);
+      return sum + under(fragments.get(selection.name.value));
+    }, 0);
+  return under(node.selectionSet);
+}
+
+/** Fields that return one object holding the list their size is of: only that list's items repeat. */
+const REPEATED_LIST: Readonly<Record<string, string>> = {
+  "Query.topicStats": "buckets",
+  "Subscription.topicStats": "buckets",
+  "Query.previewRule": "sample",
+  "Subscription.previewRule": "sample",
+};
 
 /** The cost of one operation of `document` with `variables`. */
 export function queryCost(options: {
@@ -75,13 +89,20 @@ export function queryCost(options: {
   /** Topics there are now (what `topics` returns). */
   topicCount: number;
 }): number {
+  const fragments: Fragments = new Map(
+    options.document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION
+        ? [[definition.name.value, definition.selectionSet] as const]
+        : [],
+    ),
+  );
   const listSize: ComplexityEstimator = ({ type, field, args, childComplexity, node }) => {
     const key = `${type.name}.${field.name}`;
     const sizeOf = LIST_SIZES[key];
     if (!sizeOf) return undefined;
     const items = sizeOf(args, options.topicCount);
-    // topicStats is one object whose `buckets` list has the size: only that selection repeats.
-    if (key.endsWith(".topicStats")) return 1 + childComplexity + (items - 1) * bucketsCost(node);
+    const list = REPEATED_LIST[key];
+    if (list) return 1 + childComplexity + (items - 1) * itemCost(node, list, fragments);
     return 1 + items * childComplexity;
   };
   return getComplexity({
@@ -107,7 +128,7 @@ export function costError(options: Parameters<typeof queryCost>[0] & { maxCost: 
   }
   if (cost <= options.maxCost) return undefined;
   return new GraphQLError(
-    `the operation costs ${String(cost)}, above the limit of ${String(options.maxCost)} (each field 1, a list field its selection times its size: tweets' first, topicStats' buckets, the number of topics)`,
+    `the operation costs ${String(cost)}, above the limit of ${String(options.maxCost)} (each field 1, a list field its selection times its size: tweets' first, topicStats' buckets, previewRule's sample, the number of topics)`,
     {
       extensions: {
         code: "GRAPHQL_VALIDATION_FAILED",
