@@ -21,6 +21,9 @@ const ALL = 2 ** MAX_WORDS - 1;
 // lowercases to "k", and a \u escape of a letter or of that sign.
 const UNREADABLE = String.raw`\u00e2\u0084\u00aa|\\u(?:00[4-7][0-9a-f]|212a)`;
 
+/** Byte sequences without which a batch holds nothing UNREADABLE matches. */
+const UNREADABLE_MARKS = [Buffer.from("\\u"), Buffer.from("\\U"), Buffer.from("\u212a", "utf8")];
+
 /** Longest text UNREADABLE matches ("\\u212a"). */
 const UNREADABLE_LENGTH = 6;
 /** Bytes of a batch searched at once (see `batch`). */
@@ -33,7 +36,10 @@ type MaskTest = (mask: number) => boolean;
  * batch's bytes, then `mayMatch()` for each record's value, in order.
  */
 export class RuleScreen {
+  /** The words, and what the screen cannot read. */
   readonly #pattern: RegExp;
+  /** The words only: for a batch that holds no UNREADABLE_MARKS (a third faster). */
+  readonly #wordsOnly: RegExp;
   readonly #words: Map<string, number>;
   readonly #test: MaskTest;
   /** Longest match minus one: how far a piece's text reaches past it. */
@@ -57,6 +63,7 @@ export class RuleScreen {
     // credited with the ones it contains).
     const longestFirst = [...words].sort((a, b) => b.length - a.length);
     this.#pattern = new RegExp(`${longestFirst.join("|")}|${UNREADABLE}`, "gi");
+    this.#wordsOnly = new RegExp(longestFirst.join("|"), "gi");
     this.#words = new Map(
       words.map((w) => [
         w,
@@ -77,15 +84,18 @@ export class RuleScreen {
     // string of a whole batch (often hundreds of kB) is allocated old, and
     // millions of them cost a full collection every few hundred MB. A piece
     // reaches a little past its end, for the words that start in it.
+    const records = bytes.subarray(start, end);
+    const pattern = UNREADABLE_MARKS.some((mark) => records.includes(mark))
+      ? this.#pattern
+      : this.#wordsOnly;
     for (let at = start; at < end; at += PIECE_BYTES) {
-      this.#piece(bytes, at, Math.min(end, at + PIECE_BYTES), end);
+      this.#piece(pattern, bytes, at, Math.min(end, at + PIECE_BYTES), end);
     }
   }
 
   /** Finds the words that start in `bytes[start, stop)`, looking no further than `end`. */
-  #piece(bytes: Buffer, start: number, stop: number, end: number): void {
+  #piece(pattern: RegExp, bytes: Buffer, start: number, stop: number, end: number): void {
     const text = bytes.toString("latin1", start, Math.min(end, stop + this.#reach));
-    const pattern = this.#pattern;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       if (start + m.index >= stop) break;
