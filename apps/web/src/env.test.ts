@@ -26,6 +26,17 @@ describe("loadWebEnv", () => {
     },
   );
 
+  it("counts Buffers in V8's heap limit unless told off, and names a bad value", () => {
+    expect(loadWebEnv({}).WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT).toBe("on");
+    expect(
+      loadWebEnv({ WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT: "off" })
+        .WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT,
+    ).toBe("off");
+    expect(() => loadWebEnv({ WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT: "yes" })).toThrow(
+      /WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT="yes" is invalid/,
+    );
+  });
+
   it("refuses a mutation rate limit of 0", () => {
     expect(() => loadWebEnv({ GRAPHQL_MUTATION_RATE_LIMIT: "0" })).toThrow(
       /GRAPHQL_MUTATION_RATE_LIMIT="0" is invalid/,

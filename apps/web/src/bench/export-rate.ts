@@ -24,6 +24,7 @@ import {
   encodeMessage,
   topicNames,
 } from "@tweetream/shared";
+import { countExternalMemoryInHeapLimit } from "../gc-tuning.ts";
 import { exportHandler, kafkaLogSource } from "../server/history/index.ts";
 import { classifiedPost } from "../server/hub/hub-fixtures.ts";
 
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     brokers: { type: "string", default: "localhost:9092" },
   },
 });
+// As the web process does by default (WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT).
+countExternalMemoryInHeapLimit();
 const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 const FORMAT = values.format;

@@ -32,6 +32,7 @@ import {
   type OutgoingRecord,
 } from "@tweetream/shared";
 import { preprocess } from "@tweetream/text";
+import { countExternalMemoryInHeapLimit } from "../gc-tuning.ts";
 import { kafkaLogSource, RulePreviewer } from "../server/history/index.ts";
 
 const { values } = parseArgs({
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     reuse: { type: "string" },
   },
 });
+// As the web process does by default (WEB_V8_EXTERNAL_MEMORY_IN_GLOBAL_LIMIT).
+countExternalMemoryInHeapLimit();
 const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 if (!Number.isInteger(POSTS) || POSTS < 1) throw new Error("--posts is a whole number ≥ 1");
