@@ -5,7 +5,7 @@
 // preview's section went through is recorded in the page as it renders.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage, PreprocessedPost } from "@tweetream/shared";
-import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { preprocessedPost } from "../src/server/hub/hub-fixtures.ts";
 import { ADMIN_TOKEN, createTopic } from "../test/gateway-harness.ts";
 import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
@@ -27,14 +27,8 @@ beforeAll(async () => {
       Array.from({ length: 5000 }, (_, k) => {
         const i = at + k;
         const id = `p-${String(i)}`;
-        const {
-          label: _l,
-          score: _s,
-          model: _m,
-          classifiedAt: _c,
-          ...post
-        } = {
-          ...classifiedPost(id, "traffic", "kota"),
+        const post = {
+          ...preprocessedPost(id, "kota"),
           text: i % 10 === 0 ? `Macet di tol, laporan ${String(i)}` : `Cerah, laporan ${String(i)}`,
         };
         return {

@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClassifiedPost, encodeMessage, PreprocessedPost } from "@tweetream/shared";
 import type { WebServer } from "../src/index.ts";
-import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { classifiedPost, preprocessedPost } from "../src/server/hub/hub-fixtures.ts";
 import { ADMIN_TOKEN, createTopic } from "../test/gateway-harness.ts";
 import { screenshot, startDashboard, type Dashboard } from "./harness.ts";
 
@@ -38,13 +38,15 @@ beforeAll(async () => {
         ...classifiedPost(id, i % 2 ? "traffic" : "non_traffic", "kota"),
         text: textOf(i),
       };
-      const { label: _l, score: _s, model: _m, classifiedAt: _c, ...preprocessed } = post;
       return [
         {
           topic: topics.preprocessed,
           key: id,
           timestamp: start + i * 1000,
-          value: encodeMessage(PreprocessedPost, preprocessed),
+          value: encodeMessage(PreprocessedPost, {
+            ...preprocessedPost(id, "kota"),
+            text: textOf(i),
+          }),
         },
         {
           topic: topics.user("kota"),

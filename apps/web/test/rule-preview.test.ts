@@ -13,7 +13,7 @@ import {
 } from "@tweetream/shared";
 import { TopicMatcher } from "@tweetream/text";
 import type { WebServer } from "../src/index.ts";
-import { classifiedPost } from "../src/server/hub/hub-fixtures.ts";
+import { classifiedPost, preprocessedPost } from "../src/server/hub/hub-fixtures.ts";
 import {
   ADMIN_TOKEN,
   codes,
@@ -88,13 +88,7 @@ beforeAll(async () => {
   const producer = await kafka.createProducer();
   await producer.send(
     posts.flatMap((p) => {
-      const {
-        label: _l,
-        score: _s,
-        model: _m,
-        classifiedAt: _c,
-        ...post
-      } = classifiedPost(p.id, p.label, "jalan");
+      const post = preprocessedPost(p.id, "jalan");
       return [
         {
           topic: topics.preprocessed,

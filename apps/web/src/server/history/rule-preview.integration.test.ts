@@ -14,7 +14,7 @@ import {
 import { uniqueName } from "@tweetream/shared/testing";
 import { RuleSyntaxError, TopicMatcher } from "@tweetream/text";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { classifiedPost } from "../hub/hub-fixtures.ts";
+import { classifiedPost, preprocessedPost } from "../hub/hub-fixtures.ts";
 import { T0 } from "./history-fixtures.ts";
 import { HistoryExpiredError, kafkaLogSource } from "./log-range.ts";
 import { RulePreviewer, type RulePreviewResult } from "./rule-preview.ts";
@@ -53,14 +53,7 @@ let kafka: KafkaClient;
 let previewer: RulePreviewer;
 
 function preprocessed(p: Seeded): PreprocessedPost {
-  const {
-    label: _l,
-    score: _s,
-    model: _m,
-    classifiedAt: _c,
-    ...post
-  } = classifiedPost(p.id, "traffic", p.topic);
-  return { ...post, text: p.text, topics: [p.topic] };
+  return { ...preprocessedPost(p.id, p.topic), text: p.text, topics: [p.topic] };
 }
 
 beforeAll(async () => {

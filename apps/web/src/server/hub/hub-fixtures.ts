@@ -1,5 +1,5 @@
 // Test data for the hub's tests (not used by the server).
-import type { ClassifiedPost, PostLabel } from "@tweetream/shared";
+import type { ClassifiedPost, PostLabel, PreprocessedPost } from "@tweetream/shared";
 import type { HubEnd, TopicPost, HubSubscription, PostHub } from "./post-hub.ts";
 
 /** A valid classified post with id `id` and label `label`. */
@@ -25,6 +25,18 @@ export function classifiedPost(
     ...(label === "not_classified" ? { gate: { language: "en", by: "tag" as const } } : {}),
     classifiedAt: 1_795_000_000_100,
   };
+}
+
+/** `classifiedPost(id, "traffic", topic)` as the streamer wrote it, before classification. */
+export function preprocessedPost(id: string, topic?: string): PreprocessedPost {
+  const {
+    label: _l,
+    score: _s,
+    model: _m,
+    classifiedAt: _c,
+    ...post
+  } = classifiedPost(id, "traffic", topic);
+  return post;
 }
 
 /**
