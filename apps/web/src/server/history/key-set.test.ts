@@ -38,6 +38,22 @@ describe("KeySet", () => {
     expect(() => keys.key(2)).toThrow(RangeError);
   });
 
+  it("finds each key as soon as it is added, across growth, and gives a repeat its first index", () => {
+    const keys = new KeySet();
+    const ids = Array.from({ length: 5000 }, (_, i) => `17964${String(i * 7919)}`);
+    const { bytes, spans } = laidOut(ids);
+    ids.forEach((id, i) => {
+      const [start, end] = spans[i] ?? [0, 0];
+      expect(keys.indexOf(bytes, start, end)).toBe(-1);
+      expect(keys.add(id)).toBe(i);
+      expect(keys.indexOf(bytes, start, end)).toBe(i);
+    });
+    expect(keys.add(ids[1234] ?? "")).toBe(1234);
+    expect(keys.size).toBe(5000);
+    // Every earlier key is still found after the table grew.
+    expect(spans.every(([start, end], i) => keys.indexOf(bytes, start, end) === i)).toBe(true);
+  });
+
   it("an empty set finds nothing", () => {
     const keys = new KeySet([]);
     expect(keys.indexOf(Buffer.from("x"), 0, 1)).toBe(-1);

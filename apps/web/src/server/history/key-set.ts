@@ -3,7 +3,8 @@
 // preview looks up each record key of its topics' logs among the posts it
 // matched (hundreds of thousands of records); `toString` and a Set lookup
 // cost about 750 ns a record here, a byte hash and compare about a tenth of
-// that (docs/BENCHMARKS.md, "Rule preview").
+// that (docs/BENCHMARKS.md, "Rule preview"). Keys are added while lookups go
+// on: a preview's scan adds the posts it matches as it finds them.
 
 /** FNV-1a over `bytes[start, end)`. */
 function hash(bytes: Uint8Array, start: number, end: number): number {
@@ -13,32 +14,19 @@ function hash(bytes: Uint8Array, start: number, end: number): number {
 }
 
 export class KeySet {
-  readonly #keys: readonly string[];
-  readonly #encoded: Buffer;
+  readonly #keys: string[] = [];
+  /** Every key's UTF-8 bytes, one after another; `#used` of them are taken. */
+  #encoded = Buffer.alloc(256);
+  #used = 0;
   /** Key i's bytes are `#encoded[#starts[i], #starts[i + 1])`. */
-  readonly #starts: Int32Array;
-  /** Open addressing: key index + 1, 0 for an empty slot. */
-  readonly #slots: Int32Array;
-  readonly #mask: number;
+  #starts = new Int32Array(64);
+  /** Open addressing: key index + 1, 0 for an empty slot; at most half full. */
+  #slots = new Int32Array(16);
+  #mask = 15;
 
-  /** `keys` without repeats (a repeat is dropped). */
-  constructor(keys: Iterable<string>) {
-    const unique = [...new Set(keys)];
-    this.#keys = unique;
-    const parts = unique.map((key) => Buffer.from(key, "utf8"));
-    this.#encoded = Buffer.concat(parts);
-    this.#starts = new Int32Array(unique.length + 1);
-    for (let i = 0; i < parts.length; i++)
-      this.#starts[i + 1] = (this.#starts[i] ?? 0) + (parts[i]?.length ?? 0);
-    let size = 8;
-    while (size < unique.length * 2) size *= 2;
-    this.#slots = new Int32Array(size);
-    this.#mask = size - 1;
-    for (let i = 0; i < unique.length; i++) {
-      let slot = hash(this.#encoded, this.#starts[i] ?? 0, this.#starts[i + 1] ?? 0) & this.#mask;
-      while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
-      this.#slots[slot] = i + 1;
-    }
+  /** A set of `keys`; a repeat is dropped. */
+  constructor(keys: Iterable<string> = []) {
+    for (const key of keys) this.add(key);
   }
 
   get size(): number {
@@ -50,6 +38,32 @@ export class KeySet {
     const key = this.#keys[index];
     if (key === undefined) throw new RangeError(`no key ${String(index)}`);
     return key;
+  }
+
+  /** Adds `key` unless its UTF-8 bytes are there already; returns its index either way. */
+  add(key: string): number {
+    const length = Buffer.byteLength(key, "utf8");
+    if (this.#used + length > this.#encoded.length) {
+      const grown = Buffer.alloc(Math.max(this.#encoded.length * 2, this.#used + length));
+      this.#encoded.copy(grown, 0, 0, this.#used);
+      this.#encoded = grown;
+    }
+    const start = this.#used;
+    this.#encoded.write(key, start, "utf8");
+    const known = this.indexOf(this.#encoded, start, start + length);
+    if (known >= 0) return known;
+    const index = this.#keys.length;
+    if (index + 2 > this.#starts.length) {
+      const grown = new Int32Array(this.#starts.length * 2);
+      grown.set(this.#starts);
+      this.#starts = grown;
+    }
+    this.#keys.push(key);
+    this.#used += length;
+    this.#starts[index + 1] = this.#used;
+    if ((index + 1) * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    else this.#place(index);
+    return index;
   }
 
   /** The index of the key whose UTF-8 bytes are `bytes[start, end)`, or -1. */
@@ -70,5 +84,18 @@ export class KeySet {
       }
       slot = (slot + 1) & this.#mask;
     }
+  }
+
+  #place(index: number): void {
+    const start = this.#starts[index] ?? 0;
+    let slot = hash(this.#encoded, start, this.#starts[index + 1] ?? 0) & this.#mask;
+    while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+    this.#slots[slot] = index + 1;
+  }
+
+  #rehash(size: number): void {
+    this.#slots = new Int32Array(size);
+    this.#mask = size - 1;
+    for (let i = 0; i < this.#keys.length; i++) this.#place(i);
   }
 }

@@ -13,10 +13,11 @@ import {
 } from "@tweetream/shared";
 import { uniqueName } from "@tweetream/shared/testing";
 import { RuleSyntaxError, TopicMatcher } from "@tweetream/text";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { classifiedPost, preprocessedPost } from "../hub/hub-fixtures.ts";
 import { T0 } from "./history-fixtures.ts";
-import { HistoryExpiredError, kafkaLogSource } from "./log-range.ts";
+import { HistoryExpiredError, kafkaLogSource, type LogSource } from "./log-range.ts";
 import { RulePreviewer, type RulePreviewResult } from "./rule-preview.ts";
 
 const topics = topicNames(uniqueName("preview"));
@@ -227,6 +228,76 @@ describe("RulePreviewer", () => {
     expect(result.complete).toBe(true);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((p) => !p.complete && p.scanned <= result.scanned)).toBe(true);
+  });
+
+  it("finds labels written long after their posts, which go by before the scan reaches them", async () => {
+    const late = topicNames(uniqueName("preview-late"));
+    await kafka.ensureTopics([
+      { topic: late.preprocessed, partitions: 2, replicationFactor: 1 },
+      { topic: late.user("lalu-lintas"), partitions: 1, replicationFactor: 1 },
+    ]);
+    const ids = Array.from({ length: 100 }, (_, i) => `late${String(i).padStart(3, "0")}`);
+    const at = (i: number) => T0 + i * 10_000;
+    // Every tenth post of the first forty is classified ten minutes late: its
+    // label comes after the others in the log, newer than most posts.
+    const isLate = (i: number) => i % 10 === 0 && i < 40;
+    const label = (i: number, timestamp: number) => ({
+      topic: late.user("lalu-lintas"),
+      key: ids[i] ?? "",
+      timestamp,
+      value: encodeMessage(ClassifiedPost, {
+        ...classifiedPost(ids[i] ?? "", i % 3 === 0 ? "non_traffic" : "traffic", "lalu-lintas"),
+        text: "macet",
+        topics: ["lalu-lintas"],
+      }),
+    });
+    const producer = await kafka.createProducer();
+    await producer.send(
+      ids.map((id, i) => ({
+        topic: late.preprocessed,
+        key: id,
+        partition: i % 2,
+        timestamp: at(i),
+        value: encodeMessage(PreprocessedPost, {
+          ...preprocessedPost(id, "lalu-lintas"),
+          text: "macet",
+          topics: ["lalu-lintas"],
+        }),
+      })),
+    );
+    // In batches of five, as a classifier writes them.
+    for (let i = 0; i < ids.length; i += 5) {
+      const on = [0, 1, 2, 3, 4].map((k) => i + k).filter((k) => !isLate(k));
+      await producer.send(on.map((k) => label(k, at(k) + 40)));
+    }
+    await producer.send(ids.flatMap((_, i) => (isLate(i) ? [label(i, at(i) + 600_000)] : [])));
+    await producer.disconnect();
+    // Small chunks and a slower scan, so the topic's log is followed while the scan runs.
+    const source = kafkaLogSource(kafka, late);
+    const slowScan: LogSource = {
+      ...source,
+      reader: {
+        read: (...args) => source.reader.read(...args),
+        readBatches: async (...args) => {
+          if (args[0] === late.preprocessed) await sleep(20);
+          return source.reader.readBatches(...args);
+        },
+      },
+    };
+    const previewer = new RulePreviewer(slowScan, late.preprocessed, {
+      timeLimitMs: 30_000,
+      maxScanned: 1_000_000,
+      chunkRecords: 5,
+    });
+    const result = await previewer.preview({ rule: "macet", from: T0, to: at(100), first: 20 });
+    const nonTraffic = ids.filter((_, i) => i % 3 === 0).length;
+    expect(result.matched).toBe(100);
+    expect(result.labels).toEqual({
+      traffic: 100 - nonTraffic,
+      nonTraffic,
+      notClassified: 0,
+      unknown: 0,
+    });
   });
 
   it("refuses a bad rule with its position", async () => {

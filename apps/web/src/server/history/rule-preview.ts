@@ -11,17 +11,13 @@
 // record holds. Only the records that pass are JSON-parsed, tokenized and
 // matched exactly. Zod runs only on the few sample posts that are sent back.
 //
-// Labels are not in the preprocessed record; they are in the topics' logs
-// (tweetream.topic.<slug>). Each matched post's label is looked up in the log
-// of its first topic over the same range plus a little slack (the classifier
-// writes a moment later), matching record keys (post ids) by their bytes
-// (KeySet), without making strings of them or parsing the other records.
+// Labels are looked up in the topics' logs while the scan runs (LabelLookup,
+// preview-labels.ts).
 import {
   OffsetOutOfRangeError,
   PreprocessedPost,
   RecordCursor,
   type PostLabel,
-  type RecordBatch,
 } from "@tweetream/shared";
 import { compileRule, parseRule, prepareText, type PostPredicate } from "@tweetream/text";
 import {
@@ -31,23 +27,16 @@ import {
   type LogSource,
   type PartitionRange,
 } from "./log-range.ts";
-import { KeySet } from "./key-set.ts";
+import { chunksDown, recordsIn } from "./log-chunks.ts";
+import { LabelLookup } from "./preview-labels.ts";
 import { RuleScreen } from "./rule-screen.ts";
 
 /** Default range when `from` is not given: the last hour. */
 export const DEFAULT_PREVIEW_RANGE_MS = 3_600_000;
-/** How far past `to` a topic's log is read for labels (classification comes a moment later). */
-export const LABEL_SLACK_MS = 60_000;
 /** Most sample posts one preview returns. */
 export const MAX_PREVIEW_SAMPLE = 20;
 /** Records fetched per partition per chunk, newest chunk first. */
 const CHUNK_RECORDS = 10_000;
-/**
- * Bytes asked for per fetch (about 4,000 typical posts). A preview of 600,000
- * posts took 1.76 s with 2 MiB fetches, 2.24 s with 8 MiB ones (fresh large
- * buffers), 2.52 s with 256 KiB ones (docs/BENCHMARKS.md, "Rule preview").
- */
-const FETCH_BYTES = 2 * 1024 * 1024;
 /** Most matched posts whose labels are looked up; the others count as unknown. */
 const MAX_LABEL_LOOKUPS = 500_000;
 /** Share of the time limit the scan may use when labels still have to be looked up. */
@@ -109,12 +98,6 @@ export interface RulePreviewLimits {
   topicExists?: (slug: string) => boolean;
 }
 
-/** What a scan keeps of a matched post. */
-interface Match {
-  id: string;
-  topic: string;
-}
-
 /** Runs rule previews over the preprocessed-posts topic of one deployment. */
 export class RulePreviewer {
   readonly #source: LogSource;
@@ -171,7 +154,16 @@ export class RulePreviewer {
 
     const first = Math.min(MAX_PREVIEW_SAMPLE, Math.max(0, options.first));
     const sample: { timestamp: number; post: unknown }[] = [];
-    const matches: Match[] = [];
+    /** The ids of the matched posts whose labels are looked up. */
+    const matches: string[] = [];
+    const lookup = new LabelLookup(this.#source, {
+      from,
+      to,
+      chunkRecords: this.#limits.chunkRecords ?? CHUNK_RECORDS,
+      deadline,
+      signal: options.signal,
+      topicExists: this.#limits.topicExists,
+    });
     let scanned = 0;
     let matched = 0;
     let stopped = false;
@@ -194,8 +186,10 @@ export class RulePreviewer {
       const post = postFields(cursor.bytes.toString("utf8", cursor.valueStart, cursor.valueEnd));
       if (!post || !predicate(prepareText(post.text, post.lang))) return;
       matched++;
-      if (matches.length < MAX_LABEL_LOOKUPS && post.topic !== undefined)
-        matches.push({ id: post.id, topic: post.topic });
+      if (matches.length < MAX_LABEL_LOOKUPS && post.topic !== undefined) {
+        matches.push(post.id);
+        lookup.add(post.id, post.topic);
+      }
       if (
         first > 0 &&
         (sample.length < first || cursor.timestamp > (sample.at(-1)?.timestamp ?? 0))
@@ -212,10 +206,16 @@ export class RulePreviewer {
       options.signal?.aborted === true;
     const size = this.#limits.chunkRecords ?? CHUNK_RECORDS;
     const progressInterval = this.#limits.progressIntervalMs ?? 500;
+    // Per partition, the record time of the oldest batch scanned; -Infinity once done.
+    const reached = ranges.map((r) => (r.hi > r.lo ? Number.POSITIVE_INFINITY : -Infinity));
+    const progressed = (i: number, at: number) => {
+      reached[i] = at;
+      lookup.scannedTo(Math.max(...reached));
+    };
 
     try {
       await Promise.all(
-        ranges.map(async (range) => {
+        ranges.map(async (range, i) => {
           // Each partition gets its share of the post limit, so a scan stopped by it
           // covers the newest posts of every partition, not all of one.
           const share =
@@ -260,6 +260,8 @@ export class RulePreviewer {
                   take(cursor);
                 }
               }
+              const oldest = chunk.batches[0];
+              if (oldest) progressed(i, oldest.logAppendTime ?? oldest.baseTimestamp);
               const now = performance.now();
               if (options.onProgress && now - lastProgress >= progressInterval) {
                 lastProgress = now;
@@ -270,18 +272,21 @@ export class RulePreviewer {
           } catch (error) {
             failed = true;
             throw error;
+          } finally {
+            progressed(i, -Infinity);
           }
         }),
       );
     } catch (error) {
+      lookup.close();
       if (error instanceof OffsetOutOfRangeError) {
         throw await expiredWhileReading(this.#source, this.#topic);
       }
       throw error;
     }
+    lookup.scanDone();
     options.signal?.throwIfAborted();
-    const labels = this.#labels(size, matches, from, to, deadline, options.signal);
-    return snapshot(!stopped, await labels);
+    return snapshot(!stopped, await lookup.labels());
   }
 
   /** The range's offsets; a defaulted `from` is clamped to what Kafka keeps. */
@@ -304,77 +309,6 @@ export class RulePreviewer {
       };
     }
   }
-
-  /**
-   * The labels of `matches`, from their first topic's log over [from, to +
-   * slack), newest first, until every id is found or the deadline passes;
-   * those not found count as unknown.
-   */
-  async #labels(
-    size: number,
-    matches: readonly Match[],
-    from: number,
-    to: number,
-    deadline: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Map<string, PostLabel>> {
-    const found = new Map<string, PostLabel>();
-    const byTopic = new Map<string, string[]>();
-    for (const { id, topic } of matches) {
-      const ids = byTopic.get(topic);
-      if (ids) ids.push(id);
-      else byTopic.set(topic, [id]);
-    }
-    for (const [slug, topicIds] of byTopic) {
-      if (this.#limits.topicExists?.(slug) === false) continue;
-      const topic = this.#source.topicOf(slug);
-      let ranges: PartitionRange[];
-      try {
-        ranges = await partitionRanges(this.#source, topic, { from, to: to + LABEL_SLACK_MS });
-      } catch (error) {
-        if (error instanceof HistoryExpiredError) {
-          ranges = await partitionRanges(this.#source, topic, { to: to + LABEL_SLACK_MS });
-        } else {
-          // The topic was deleted since: its posts' labels are unknown.
-          continue;
-        }
-      }
-      const ids = new KeySet(topicIds);
-      const seen = new Uint8Array(ids.size);
-      let left = ids.size;
-      const stop = () => left === 0 || performance.now() >= deadline || signal?.aborted === true;
-      try {
-        await Promise.all(
-          ranges.map(async (range) => {
-            const cursor = new RecordCursor();
-            for await (const chunk of chunksDown(this.#source, topic, range, size, signal)) {
-              for (const batch of chunk.batches) {
-                if (batch.control) continue;
-                cursor.reset(batch);
-                while (cursor.next()) {
-                  const { bytes, offset, keyStart, valueStart } = cursor;
-                  if (offset < chunk.start || offset >= chunk.top) continue;
-                  if (keyStart < 0 || valueStart < 0) continue;
-                  const index = ids.indexOf(bytes, keyStart, cursor.keyEnd);
-                  if (index < 0 || seen[index] === 1) continue;
-                  const label = labelOf(bytes.toString("utf8", valueStart, cursor.valueEnd));
-                  if (label === undefined) continue;
-                  found.set(ids.key(index), label);
-                  seen[index] = 1;
-                  left--;
-                }
-              }
-              if (stop()) return;
-            }
-          }),
-        );
-      } catch (error) {
-        // Retention removed part of the log meanwhile: those labels stay unknown.
-        if (!(error instanceof OffsetOutOfRangeError)) throw error;
-      }
-    }
-    return found;
-  }
 }
 
 /** What matching needs of a preprocessed record, without zod; undefined when it is not one. */
@@ -393,16 +327,6 @@ function postFields(
     return undefined;
   const topic = Array.isArray(topics) && typeof topics[0] === "string" ? topics[0] : undefined;
   return { id, text, lang, topic, raw };
-}
-
-const LABEL = /"label":"(traffic|non_traffic|not_classified)"/;
-
-/** The label of a ClassifiedPost's JSON, without parsing the rest. */
-function labelOf(json: string): PostLabel | undefined {
-  const label = LABEL.exec(json)?.[1];
-  return label === "traffic" || label === "non_traffic" || label === "not_classified"
-    ? label
-    : undefined;
 }
 
 /** Keeps `sample` the `size` newest by record time, newest first. */
@@ -434,12 +358,12 @@ function sampleOf(
 
 function countLabels(
   matched: number,
-  matches: readonly Match[],
+  matches: readonly string[],
   found: Map<string, PostLabel> | undefined,
 ): PreviewLabels {
   const labels = { traffic: 0, nonTraffic: 0, notClassified: 0, unknown: 0 };
   if (found) {
-    for (const { id } of matches) {
+    for (const id of matches) {
       const label = found.get(id);
       if (label === "traffic") labels.traffic++;
       else if (label === "non_traffic") labels.nonTraffic++;
@@ -448,65 +372,4 @@ function countLabels(
   }
   labels.unknown = matched - labels.traffic - labels.nonTraffic - labels.notClassified;
   return labels;
-}
-
-/** The batches holding a partition's offsets [start, top), in offset order (the first and last may reach past). */
-interface Chunk {
-  start: number;
-  top: number;
-  batches: RecordBatch[];
-}
-
-/** How many of `batch`'s offsets are in `chunk` (its records, unless compaction removed some). */
-function recordsIn(batch: RecordBatch, chunk: Chunk): number {
-  return Math.min(chunk.top, batch.nextOffset) - Math.max(chunk.start, batch.baseOffset);
-}
-
-/**
- * The record batches of `range` in chunks of `size` offsets, newest chunk
- * first; the next chunk is fetched while the caller works on this one.
- */
-async function* chunksDown(
-  source: LogSource,
-  topic: string,
-  range: PartitionRange,
-  size: number,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Chunk> {
-  const lo = Number(range.lo);
-  // Aborted when the caller stops early, so the chunk read ahead stops too.
-  const done = new AbortController();
-  const stop = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
-  const load = async (top: number): Promise<Chunk> => {
-    const start = Math.max(lo, top - size);
-    const batches: RecordBatch[] = [];
-    let next = start;
-    while (next < top) {
-      stop.throwIfAborted();
-      const fetched = await source.reader.readBatches(
-        topic,
-        range.partition,
-        BigInt(next),
-        FETCH_BYTES,
-      );
-      const end = fetched.batches.at(-1)?.nextOffset ?? next;
-      if (end <= next) break;
-      for (const batch of fetched.batches)
-        if (batch.nextOffset > next && batch.baseOffset < top) batches.push(batch);
-      next = end;
-    }
-    return { start, top, batches };
-  };
-  let pending = range.hi > range.lo ? load(Number(range.hi)) : undefined;
-  try {
-    while (pending) {
-      const chunk = await pending;
-      pending = chunk.start > lo ? load(chunk.start) : undefined;
-      yield chunk;
-    }
-  } finally {
-    // A stopped scan's read-ahead ends after its current fetch; nobody waits for it.
-    done.abort();
-    pending?.catch(() => undefined);
-  }
 }
