@@ -146,6 +146,12 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     logger,
     maxConcurrent: env.WEB_EXPORT_MAX_CONCURRENT,
   });
+  const previewer = new RulePreviewer(logSource, topics.preprocessed, {
+    timeLimitMs: env.WEB_PREVIEW_TIME_LIMIT_MS,
+    maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
+    progressIntervalMs: env.WEB_PREVIEW_PROGRESS_MS,
+    topicExists: (slug) => live.has(slug),
+  });
   const checks = {
     kafka: () => kafka.ping(),
     database: () => catalogue.db.topic.count(),
@@ -236,6 +242,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     if (pages) await attempt("dashboard", pages.close.bind(pages));
     await attempt("hub", () => hub.stop());
     await attempt("topic counts", () => counts.stop());
+    await attempt("rule preview workers", () => previewer.close());
     if (follower) await attempt("catalogue follower", follower.stop.bind(follower));
     if (health) await attempt("health port", health.close.bind(health));
     await attempt("kafka", () => kafka.close());
@@ -271,15 +278,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
         log: logSource,
         replayRate: env.WEB_REPLAY_RATE,
         replayBudget: new ReplayBudget(env.WEB_REPLAY_TOTAL_RATE),
-        previews: new RulePreviews(
-          new RulePreviewer(logSource, topics.preprocessed, {
-            timeLimitMs: env.WEB_PREVIEW_TIME_LIMIT_MS,
-            maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
-            progressIntervalMs: env.WEB_PREVIEW_PROGRESS_MS,
-            topicExists: (slug) => live.has(slug),
-          }),
-          env.WEB_PREVIEW_MAX_CONCURRENT,
-        ),
+        previews: new RulePreviews(previewer, env.WEB_PREVIEW_MAX_CONCURRENT),
         topics: topicAdmin,
         live,
         logger,

@@ -52,6 +52,13 @@ const END = T0 + POSTS * 10_000;
 
 let kafka: KafkaClient;
 let previewer: RulePreviewer;
+const previewers: RulePreviewer[] = [];
+
+/** `made`, closed (its scan workers stopped) after the tests. */
+function opened(made: RulePreviewer): RulePreviewer {
+  previewers.push(made);
+  return made;
+}
 
 function preprocessed(p: Seeded): PreprocessedPost {
   return { ...preprocessedPost(p.id, p.topic), text: p.text, topics: [p.topic] };
@@ -104,14 +111,17 @@ beforeAll(async () => {
     { topic: topics.preprocessed, key: "bad", partition: 0, timestamp: END - 5, value: "{macet" },
   ]);
   await producer.disconnect();
-  previewer = new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
-    timeLimitMs: 30_000,
-    maxScanned: 1_000_000,
-    topicExists: (slug: string) => slug !== "gone",
-  });
+  previewer = opened(
+    new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
+      timeLimitMs: 30_000,
+      maxScanned: 1_000_000,
+      topicExists: (slug: string) => slug !== "gone",
+    }),
+  );
 });
 
 afterAll(async () => {
+  await Promise.all(previewers.map((made) => made.close()));
   await kafka.close();
 });
 
@@ -170,11 +180,13 @@ describe("RulePreviewer", () => {
   });
 
   it("stops at its post limit with complete: false, having scanned the newest posts", async () => {
-    const limited = new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
-      timeLimitMs: 30_000,
-      maxScanned: 60,
-      topicExists: (slug: string) => slug !== "gone",
-    });
+    const limited = opened(
+      new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
+        timeLimitMs: 30_000,
+        maxScanned: 60,
+        topicExists: (slug: string) => slug !== "gone",
+      }),
+    );
     const result = await limited.preview({ rule: "macet", from: T0, to: END, first: 20 });
     expect(result.complete).toBe(false);
     expect(result.scanned).toBe(60);
@@ -186,11 +198,13 @@ describe("RulePreviewer", () => {
   });
 
   it("stops at its time limit with complete: false", async () => {
-    const hurried = new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
-      timeLimitMs: 0,
-      maxScanned: 1_000_000,
-      topicExists: (slug: string) => slug !== "gone",
-    });
+    const hurried = opened(
+      new RulePreviewer(kafkaLogSource(kafka, topics), topics.preprocessed, {
+        timeLimitMs: 0,
+        maxScanned: 1_000_000,
+        topicExists: (slug: string) => slug !== "gone",
+      }),
+    );
     const result = await hurried.preview({ rule: "macet", from: T0, to: END, first: 5 });
     expect(result.complete).toBe(false);
     expect(result.scanned).toBe(0);
@@ -198,25 +212,27 @@ describe("RulePreviewer", () => {
 
   it("reports progress during a scan", async () => {
     const seen: RulePreviewResult[] = [];
-    const slow = new RulePreviewer(
-      {
-        ...kafkaLogSource(kafka, topics),
-        reader: {
-          // The real reader, a little slower, so progress comes up.
-          read: (...args) => kafkaLogSource(kafka, topics).reader.read(...args),
-          readBatches: async (...args) => {
-            await new Promise((resolve) => setTimeout(resolve, 150));
-            return kafkaLogSource(kafka, topics).reader.readBatches(...args);
+    const slow = opened(
+      new RulePreviewer(
+        {
+          ...kafkaLogSource(kafka, topics),
+          reader: {
+            // The real reader, a little slower, so progress comes up.
+            read: (...args) => kafkaLogSource(kafka, topics).reader.read(...args),
+            readBatches: async (...args) => {
+              await new Promise((resolve) => setTimeout(resolve, 150));
+              return kafkaLogSource(kafka, topics).reader.readBatches(...args);
+            },
           },
         },
-      },
-      topics.preprocessed,
-      {
-        timeLimitMs: 30_000,
-        maxScanned: 1_000_000,
-        topicExists: (slug: string) => slug !== "gone",
-        chunkRecords: 10,
-      },
+        topics.preprocessed,
+        {
+          timeLimitMs: 30_000,
+          maxScanned: 1_000_000,
+          topicExists: (slug: string) => slug !== "gone",
+          chunkRecords: 10,
+        },
+      ),
     );
     const result = await slow.preview({
       rule: "macet",
@@ -284,11 +300,13 @@ describe("RulePreviewer", () => {
         },
       },
     };
-    const previewer = new RulePreviewer(slowScan, late.preprocessed, {
-      timeLimitMs: 30_000,
-      maxScanned: 1_000_000,
-      chunkRecords: 5,
-    });
+    const previewer = opened(
+      new RulePreviewer(slowScan, late.preprocessed, {
+        timeLimitMs: 30_000,
+        maxScanned: 1_000_000,
+        chunkRecords: 5,
+      }),
+    );
     const result = await previewer.preview({ rule: "macet", from: T0, to: at(100), first: 20 });
     const nonTraffic = ids.filter((_, i) => i % 3 === 0).length;
     expect(result.matched).toBe(100);
@@ -324,12 +342,14 @@ describe("RulePreviewer", () => {
     );
     await producer.disconnect();
     await kafka.deleteRecords(expiring.preprocessed, [{ partition: 0, offset: "5" }]);
-    const expired = new RulePreviewer(
-      kafkaLogSource(kafka, expiring),
-      expiring.preprocessed,
-      // Its topics have no logs here.
-      { timeLimitMs: 30_000, maxScanned: 1_000_000, topicExists: () => false },
-      () => T0 + 20 * 10_000,
+    const expired = opened(
+      new RulePreviewer(
+        kafkaLogSource(kafka, expiring),
+        expiring.preprocessed,
+        // Its topics have no logs here.
+        { timeLimitMs: 30_000, maxScanned: 1_000_000, topicExists: () => false },
+        () => T0 + 20 * 10_000,
+      ),
     );
     const error: unknown = await expired
       .preview({ rule: "macet", from: T0, first: 5 })

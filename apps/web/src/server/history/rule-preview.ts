@@ -16,10 +16,10 @@
 import {
   OffsetOutOfRangeError,
   PreprocessedPost,
-  RecordCursor,
   type PostLabel,
+  type RecordBatch,
 } from "@tweetream/shared";
-import { compileRule, parseRule, prepareText, type PostPredicate } from "@tweetream/text";
+import { parseRule } from "@tweetream/text";
 import {
   expiredWhileReading,
   HistoryExpiredError,
@@ -29,7 +29,8 @@ import {
 } from "./log-range.ts";
 import { chunksDown, recordsIn } from "./log-chunks.ts";
 import { LabelLookup } from "./preview-labels.ts";
-import { RuleScreen } from "./rule-screen.ts";
+import { offer, scanJob, type SampledPost, type ScanResult } from "./preview-scan.ts";
+import { ScanWorkers } from "./scan-workers.ts";
 
 /** Default range when `from` is not given: the last hour. */
 export const DEFAULT_PREVIEW_RANGE_MS = 3_600_000;
@@ -96,6 +97,8 @@ export interface RulePreviewLimits {
   chunkRecords?: number;
   /** Whether a topic exists now; labels of a deleted topic's posts are unknown (default: all do). */
   topicExists?: (slug: string) => boolean;
+  /** Worker threads that scan (default: one fewer than the cores, 1 to 4). */
+  scanWorkers?: number;
 }
 
 /** Runs rule previews over the preprocessed-posts topic of one deployment. */
@@ -104,6 +107,7 @@ export class RulePreviewer {
   readonly #topic: string;
   readonly #limits: RulePreviewLimits;
   readonly #now: () => number;
+  readonly #workers: ScanWorkers;
 
   constructor(
     source: LogSource,
@@ -115,6 +119,7 @@ export class RulePreviewer {
     this.#topic = preprocessedTopic;
     this.#limits = limits;
     this.#now = now;
+    this.#workers = new ScanWorkers(limits.scanWorkers);
   }
 
   /**
@@ -131,18 +136,19 @@ export class RulePreviewer {
    * HistoryExpiredError), then returns the scan to run.
    */
   async start(options: RulePreviewOptions): Promise<() => Promise<RulePreviewResult>> {
-    const node = parseRule(options.rule);
-    const predicate = compileRule(node);
-    const screen = RuleScreen.for(node);
+    parseRule(options.rule);
     const to = options.to ?? this.#now();
     const { from, ranges } = await this.#ranges(options.from, to);
-    return () => this.#scan(options, predicate, screen, from, to, ranges);
+    return () => this.#scan(options, from, to, ranges);
+  }
+
+  /** Stops the scan workers. */
+  async close(): Promise<void> {
+    await this.#workers.close();
   }
 
   async #scan(
     options: RulePreviewOptions,
-    predicate: PostPredicate,
-    screen: RuleScreen | undefined,
     from: number,
     to: number,
     ranges: PartitionRange[],
@@ -153,7 +159,7 @@ export class RulePreviewer {
     const total = ranges.reduce((sum, r) => sum + Number(r.hi - r.lo), 0);
 
     const first = Math.min(MAX_PREVIEW_SAMPLE, Math.max(0, options.first));
-    const sample: { timestamp: number; post: unknown }[] = [];
+    const sample: SampledPost[] = [];
     /** The ids of the matched posts whose labels are looked up. */
     const matches: string[] = [];
     const lookup = new LabelLookup(this.#source, {
@@ -165,6 +171,8 @@ export class RulePreviewer {
       topicExists: this.#limits.topicExists,
     });
     let scanned = 0;
+    /** Records sent to be scanned (the limits count these). */
+    let claimed = 0;
     let matched = 0;
     let stopped = false;
     let lastProgress = started;
@@ -181,27 +189,24 @@ export class RulePreviewer {
       complete,
     });
 
-    /** Matches the current record of `cursor` (which has a value) exactly. */
-    const take = (cursor: RecordCursor): void => {
-      const post = postFields(cursor.bytes.toString("utf8", cursor.valueStart, cursor.valueEnd));
-      if (!post || !predicate(prepareText(post.text, post.lang))) return;
-      matched++;
-      if (matches.length < MAX_LABEL_LOOKUPS && post.topic !== undefined) {
-        matches.push(post.id);
-        lookup.add(post.id, post.topic);
+    const merge = (result: ScanResult): void => {
+      scanned += result.scanned;
+      matched += result.matched;
+      for (let m = 0; m < result.ids.length; m++) {
+        const id = result.ids[m];
+        const topic = result.topics[m];
+        if (matches.length >= MAX_LABEL_LOOKUPS || id === undefined || topic === undefined) break;
+        matches.push(id);
+        lookup.add(id, topic);
       }
-      if (
-        first > 0 &&
-        (sample.length < first || cursor.timestamp > (sample.at(-1)?.timestamp ?? 0))
-      )
-        offer(sample, first, cursor.timestamp, post.raw);
+      for (const { timestamp, post } of result.sample) offer(sample, first, timestamp, post);
     };
 
     // Set when one partition's read failed: the others stop too.
     let failed = false;
     const overLimit = () =>
       failed ||
-      scanned >= this.#limits.maxScanned ||
+      claimed >= this.#limits.maxScanned ||
       performance.now() >= scanDeadline ||
       options.signal?.aborted === true;
     const size = this.#limits.chunkRecords ?? CHUNK_RECORDS;
@@ -223,7 +228,6 @@ export class RulePreviewer {
               ? 0
               : Math.ceil((this.#limits.maxScanned * Number(range.hi - range.lo)) / total);
           let mine = 0;
-          const cursor = new RecordCursor();
           try {
             for await (const chunk of chunksDown(
               this.#source,
@@ -232,6 +236,7 @@ export class RulePreviewer {
               size,
               options.signal,
             )) {
+              const picked: { batch: RecordBatch; skip: number }[] = [];
               // Newest batch first, so a stop keeps the newest posts.
               for (let b = chunk.batches.length - 1; b >= 0; b--) {
                 const batch = chunk.batches[b];
@@ -239,26 +244,18 @@ export class RulePreviewer {
                 if (!batch || inChunk <= 0) continue;
                 if (mine >= share || overLimit()) {
                   stopped = true;
-                  return;
+                  break;
                 }
                 // Over the share or the limit, the batch's oldest records are left out.
-                const allowed = Math.min(share - mine, this.#limits.maxScanned - scanned);
-                let skip = Math.max(0, inChunk - allowed);
+                const allowed = Math.min(share - mine, this.#limits.maxScanned - claimed);
+                const skip = Math.max(0, inChunk - allowed);
                 if (skip > 0) stopped = true;
-                screen?.batch(batch.bytes, batch.start, batch.end);
-                cursor.reset(batch);
-                while (cursor.next()) {
-                  if (cursor.offset < chunk.start || cursor.offset >= chunk.top) continue;
-                  if (skip > 0) {
-                    skip--;
-                    continue;
-                  }
-                  scanned++;
-                  mine++;
-                  if (cursor.valueStart < 0) continue;
-                  if (screen && !screen.mayMatch(cursor.valueStart, cursor.valueEnd)) continue;
-                  take(cursor);
-                }
+                mine += inChunk - skip;
+                claimed += inChunk - skip;
+                picked.push({ batch, skip });
+              }
+              if (picked.length > 0) {
+                merge(await this.#workers.run(scanJob(options.rule, first, chunk, picked)));
               }
               const oldest = chunk.batches[0];
               if (oldest) progressed(i, oldest.logAppendTime ?? oldest.baseTimestamp);
@@ -311,39 +308,8 @@ export class RulePreviewer {
   }
 }
 
-/** What matching needs of a preprocessed record, without zod; undefined when it is not one. */
-function postFields(
-  json: string,
-): { id: string; text: string; lang: string; topic: string | undefined; raw: unknown } | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== "object" || raw === null) return undefined;
-  const { id, text, lang, topics } = raw as Record<string, unknown>;
-  if (typeof id !== "string" || typeof text !== "string" || typeof lang !== "string")
-    return undefined;
-  const topic = Array.isArray(topics) && typeof topics[0] === "string" ? topics[0] : undefined;
-  return { id, text, lang, topic, raw };
-}
-
-/** Keeps `sample` the `size` newest by record time, newest first. */
-function offer(
-  sample: { timestamp: number; post: unknown }[],
-  size: number,
-  timestamp: number,
-  post: unknown,
-): void {
-  let at = sample.findIndex((s) => s.timestamp < timestamp);
-  if (at === -1) at = sample.length;
-  sample.splice(at, 0, { timestamp, post });
-  if (sample.length > size) sample.pop();
-}
-
 function sampleOf(
-  sample: readonly { timestamp: number; post: unknown }[],
+  sample: readonly SampledPost[],
   labels: Map<string, PostLabel> | undefined,
 ): PreviewSamplePost[] {
   const posts: PreviewSamplePost[] = [];

@@ -1,0 +1,11 @@
+// The worker thread of ScanWorkers: scans the jobs it is sent, one at a time.
+import { parentPort } from "node:worker_threads";
+import { scan, type ScanJob } from "./preview-scan.ts";
+
+parentPort?.on("message", ({ id, job }: { id: number; job: ScanJob }) => {
+  try {
+    parentPort?.postMessage({ id, result: scan(job) });
+  } catch (error) {
+    parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
