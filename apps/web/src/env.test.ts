@@ -37,6 +37,14 @@ describe("loadWebEnv", () => {
     );
   });
 
+  it("leaves the preview scan workers to the cores unless told, and names a bad value", () => {
+    expect(loadWebEnv({}).WEB_PREVIEW_SCAN_WORKERS).toBeUndefined();
+    expect(loadWebEnv({ WEB_PREVIEW_SCAN_WORKERS: "3" }).WEB_PREVIEW_SCAN_WORKERS).toBe(3);
+    expect(() => loadWebEnv({ WEB_PREVIEW_SCAN_WORKERS: "0" })).toThrow(
+      /WEB_PREVIEW_SCAN_WORKERS="0" is invalid/,
+    );
+  });
+
   it("refuses a mutation rate limit of 0", () => {
     expect(() => loadWebEnv({ GRAPHQL_MUTATION_RATE_LIMIT: "0" })).toThrow(
       /GRAPHQL_MUTATION_RATE_LIMIT="0" is invalid/,

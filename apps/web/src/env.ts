@@ -121,6 +121,15 @@ export const webEnvSchema = z
       100,
       "previewRule scans running at once in this process (more get RATE_LIMITED)",
     ),
+    WEB_PREVIEW_SCAN_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "worker threads that scan previewRule's posts, a whole number from 1 to 64 (default: one fewer than the cores, at least 1 and at most 4)",
+      ),
     WEB_DRAIN_TIMEOUT_MS: wholeNumber(
       10_000,
       0,

@@ -151,6 +151,7 @@ export async function startWebServer({ env, logger }: WebServerOptions): Promise
     maxScanned: env.WEB_PREVIEW_MAX_SCANNED,
     progressIntervalMs: env.WEB_PREVIEW_PROGRESS_MS,
     topicExists: (slug) => live.has(slug),
+    scanWorkers: env.WEB_PREVIEW_SCAN_WORKERS,
   });
   const checks = {
     kafka: () => kafka.ping(),

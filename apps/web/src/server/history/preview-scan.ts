@@ -9,9 +9,11 @@
 // match: RuleScreen looks for the rule's words in each batch's bytes at once
 // and evaluates the rule on which words each record holds. Only the records
 // that pass are JSON-parsed, tokenized and matched exactly.
-import { RecordCursor, type RecordBatch } from "@tweetream/shared";
+// The worker imports only what it needs of the packages (the package indexes
+// load kafkajs, pino, zod and the preprocessing lists: 0.4 s of start-up).
+import { RecordCursor, type RecordBatch } from "@tweetream/shared/record-batches";
+import { compileRule, parseRule, prepareText, type PostPredicate } from "@tweetream/text/rules";
 import type { Chunk } from "./log-chunks.ts";
-import { compileRule, parseRule, prepareText, type PostPredicate } from "@tweetream/text";
 import { RuleScreen } from "./rule-screen.ts";
 
 /** One record batch of a job: its records are bytes [start, end) of `ScanJob.buffers[buffer]`. */
