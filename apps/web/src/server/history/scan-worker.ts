@@ -7,5 +7,8 @@ parentPort?.on("message", ({ id, job }: { id: number; job: ScanJob }) => {
     parentPort?.postMessage({ id, result: scan(job) });
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    // Frees the fetch responses now rather than at this thread's next collection.
+    for (const buffer of job.buffers) buffer.transfer(0);
   }
 });
