@@ -116,8 +116,7 @@ export class LabelLookup {
         following: Promise.resolve(),
       };
       this.#topics.set(slug, log);
-      const started = log;
-      log.following = this.#follow(started).catch((error: unknown) => {
+      log.following = this.#follow(log).catch((error: unknown) => {
         this.#fail(error);
       });
     }

@@ -3,16 +3,12 @@
 // (docs/API.md, "Rule preview"). Only posts that matched some topic at the
 // time were written there, so a preview sees nothing else.
 //
-// The hot path is this project's own: at 1,000 posts a second an hour is 3.6
-// million records, so records are read from the fetched record batches
-// without building an object per record (RecordCursor), and a record's value
-// is decoded only when it may match: RuleScreen looks for the rule's words in
-// each batch's bytes at once and evaluates the rule on which words each
-// record holds. Only the records that pass are JSON-parsed, tokenized and
-// matched exactly. Zod runs only on the few sample posts that are sent back.
-//
-// Labels are looked up in the topics' logs while the scan runs (LabelLookup,
-// preview-labels.ts).
+// At 1,000 posts a second an hour is 3.6 million records. This thread reads
+// the range newest first, a chunk of each partition at a time, and hands the
+// chunks to worker threads that scan them (preview-scan.ts, ScanWorkers); it
+// looks the matched posts' labels up in the topics' logs while they do
+// (LabelLookup, preview-labels.ts). Zod runs only on the few sample posts
+// that are sent back.
 import {
   OffsetOutOfRangeError,
   PreprocessedPost,
@@ -162,10 +158,11 @@ export class RulePreviewer {
     const sample: SampledPost[] = [];
     /** The ids of the matched posts whose labels are looked up. */
     const matches: string[] = [];
+    const size = this.#limits.chunkRecords ?? CHUNK_RECORDS;
     const lookup = new LabelLookup(this.#source, {
       from,
       to,
-      chunkRecords: this.#limits.chunkRecords ?? CHUNK_RECORDS,
+      chunkRecords: size,
       deadline,
       signal: options.signal,
       topicExists: this.#limits.topicExists,
@@ -209,7 +206,6 @@ export class RulePreviewer {
       claimed >= this.#limits.maxScanned ||
       performance.now() >= scanDeadline ||
       options.signal?.aborted === true;
-    const size = this.#limits.chunkRecords ?? CHUNK_RECORDS;
     const progressInterval = this.#limits.progressIntervalMs ?? 500;
     // Per partition, the record time of the oldest batch scanned; -Infinity once done.
     const reached = ranges.map((r) => (r.hi > r.lo ? Number.POSITIVE_INFINITY : -Infinity));
