@@ -2,6 +2,11 @@
 // a worker's result is the same as scanning in this thread, the fetched
 // responses are moved to it rather than copied, and a failed or stopped
 // worker fails its jobs with the reason and is replaced.
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import {
   createKafkaClient,
   createLogger,
@@ -115,5 +120,21 @@ describe("ScanWorkers", () => {
     } finally {
       await workers.close();
     }
+  });
+
+  it("starts its workers in a process the tsx CLI runs, as `npm start` and the Docker image run the web server", async () => {
+    // The worker inherits tsx's loader from the process's flags there, not from this test's.
+    const cli = createRequire(import.meta.url).resolve("tsx/cli");
+    const script = `import("./scan-workers.ts").then(async ({ ScanWorkers }) => {
+      const workers = new ScanWorkers(1);
+      const job = { rule: "macet", first: 0, start: 0, top: 0, batches: [], buffers: [] };
+      console.log(JSON.stringify(await workers.run(job)));
+      await workers.close();
+    });`;
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, "--eval", script], {
+      cwd: dirname(fileURLToPath(import.meta.url)),
+      timeout: 30_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({ scanned: 0, matched: 0, ids: [], topics: [], sample: [] });
   });
 });
