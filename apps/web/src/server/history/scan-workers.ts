@@ -19,7 +19,7 @@ interface Running {
 }
 
 /** Workers a process runs: one core is left to the main thread (and a broker beside it). */
-export function defaultScanWorkers(): number {
+function defaultScanWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
