@@ -2,13 +2,13 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { once } from "node:events";
-import { createKafkaClient, createLogger, topicNames, type KafkaClient } from "@tweetream/shared";
+import { createLogger, topicNames, type KafkaClient } from "@tweetream/shared";
 import { uniqueName, waitFor } from "@tweetream/shared/testing";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor } from "../hub/cursor.ts";
 import { exportHandler } from "./export-handler.ts";
-import { seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
+import { seededPosts, seedTopic, T0, testKafka } from "./history-fixtures.ts";
 import { CSV_COLUMNS } from "./log-export.ts";
 import { LogPages } from "./log-pages.ts";
 import { kafkaLogSource, type LogSource } from "./log-range.ts";
@@ -25,12 +25,7 @@ let base: string;
 let fetches = 0;
 
 beforeAll(async () => {
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: uniqueName("export-test"),
-    logger: createLogger("export-test", "warn"),
-    topics,
-  });
+  kafka = testKafka("export-test", topics);
   const real = kafkaLogSource(kafka, topics);
   source = {
     ...real,

@@ -2,12 +2,26 @@
 // log with posts at chosen timestamps on chosen partitions.
 import {
   ClassifiedPost,
+  createKafkaClient,
+  createLogger,
   encodeMessage,
   type KafkaClient,
   type PostLabel,
   type TopicNames,
 } from "@tweetream/shared";
+import { uniqueName } from "@tweetream/shared/testing";
+import { inject } from "vitest";
 import { classifiedPost } from "../hub/hub-fixtures.ts";
+
+/** A Kafka client of the test broker for `topics`, logging warnings as `name`. */
+export function testKafka(name: string, topics: TopicNames): KafkaClient {
+  return createKafkaClient({
+    brokers: inject("kafkaBrokers").split(","),
+    clientId: uniqueName(name),
+    logger: createLogger(name, "warn"),
+    topics,
+  });
+}
 
 /** Two hours ago: Kafka refuses record timestamps more than an hour ahead of its clock. */
 export const T0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;

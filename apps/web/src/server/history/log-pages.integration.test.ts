@@ -1,11 +1,11 @@
 // Pages of a topic's Kafka log over time ranges, against a real broker.
-import { createKafkaClient, createLogger, topicNames, type KafkaClient } from "@tweetream/shared";
+import { topicNames, type KafkaClient } from "@tweetream/shared";
 import { uniqueName } from "@tweetream/shared/testing";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor } from "../hub/cursor.ts";
 import type { TopicPost } from "../hub/index.ts";
 import { postFilter } from "../hub/post-filter.ts";
-import { seededPosts, seedTopic, T0 } from "./history-fixtures.ts";
+import { seededPosts, seedTopic, T0, testKafka } from "./history-fixtures.ts";
 import { LogPages, type LogPageOptions } from "./log-pages.ts";
 import {
   HistoryExpiredError,
@@ -24,12 +24,7 @@ let source: LogSource;
 let pages: LogPages;
 
 beforeAll(async () => {
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: uniqueName("history-test"),
-    logger: createLogger("history-test", "warn"),
-    topics,
-  });
+  kafka = testKafka("history-test", topics);
   source = kafkaLogSource(kafka, topics);
   pages = new LogPages(source);
   await seedTopic(kafka, topics, "range", posts);

@@ -3,8 +3,6 @@
 // topics' logs or unknown, the limits, the sample's order, expired ranges.
 import {
   ClassifiedPost,
-  createKafkaClient,
-  createLogger,
   encodeMessage,
   PreprocessedPost,
   topicNames,
@@ -14,9 +12,9 @@ import {
 import { uniqueName } from "@tweetream/shared/testing";
 import { RuleSyntaxError, TopicMatcher } from "@tweetream/text";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifiedPost, preprocessedPost } from "../hub/hub-fixtures.ts";
-import { T0 } from "./history-fixtures.ts";
+import { T0, testKafka } from "./history-fixtures.ts";
 import { HistoryExpiredError, kafkaLogSource, type LogSource } from "./log-range.ts";
 import { RulePreviewer, type RulePreviewResult } from "./rule-preview.ts";
 
@@ -61,16 +59,11 @@ function opened(made: RulePreviewer): RulePreviewer {
 }
 
 function preprocessed(p: Seeded): PreprocessedPost {
-  return { ...preprocessedPost(p.id, p.topic), text: p.text, topics: [p.topic] };
+  return { ...preprocessedPost(p.id, p.topic), text: p.text };
 }
 
 beforeAll(async () => {
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: uniqueName("preview-test"),
-    logger: createLogger("preview-test", "warn"),
-    topics,
-  });
+  kafka = testKafka("preview-test", topics);
   await kafka.ensureTopics([
     { topic: topics.preprocessed, partitions: 3, replicationFactor: 1 },
     { topic: topics.user("lalu-lintas"), partitions: 2, replicationFactor: 1 },
@@ -99,7 +92,6 @@ beforeAll(async () => {
                 value: encodeMessage(ClassifiedPost, {
                   ...classifiedPost(p.id, p.label, p.topic),
                   text: p.text,
-                  topics: [p.topic],
                 }),
               },
             ],
@@ -264,7 +256,6 @@ describe("RulePreviewer", () => {
       value: encodeMessage(ClassifiedPost, {
         ...classifiedPost(ids[i] ?? "", i % 3 === 0 ? "non_traffic" : "traffic", "lalu-lintas"),
         text: "macet",
-        topics: ["lalu-lintas"],
       }),
     });
     const producer = await kafka.createProducer();
@@ -277,7 +268,6 @@ describe("RulePreviewer", () => {
         value: encodeMessage(PreprocessedPost, {
           ...preprocessedPost(id, "lalu-lintas"),
           text: "macet",
-          topics: ["lalu-lintas"],
         }),
       })),
     );

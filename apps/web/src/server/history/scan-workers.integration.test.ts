@@ -8,8 +8,6 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import {
-  createKafkaClient,
-  createLogger,
   encodeMessage,
   PreprocessedPost,
   topicNames,
@@ -17,9 +15,9 @@ import {
   type LogReader,
 } from "@tweetream/shared";
 import { uniqueName } from "@tweetream/shared/testing";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preprocessedPost } from "../hub/hub-fixtures.ts";
-import { T0 } from "./history-fixtures.ts";
+import { T0, testKafka } from "./history-fixtures.ts";
 import { scan, scanJob, type ScanJob } from "./preview-scan.ts";
 import { ScanWorkers } from "./scan-workers.ts";
 
@@ -31,12 +29,7 @@ let kafka: KafkaClient;
 let reader: LogReader;
 
 beforeAll(async () => {
-  kafka = createKafkaClient({
-    brokers: inject("kafkaBrokers").split(","),
-    clientId: uniqueName("scan-workers-test"),
-    logger: createLogger("scan-workers-test", "warn"),
-    topics,
-  });
+  kafka = testKafka("scan-workers-test", topics);
   await kafka.ensureTopics([{ topic: topics.preprocessed, partitions: 1, replicationFactor: 1 }]);
   const producer = await kafka.createProducer();
   for (let at = 0; at < POSTS; at += 50) {
@@ -48,7 +41,6 @@ beforeAll(async () => {
         value: encodeMessage(PreprocessedPost, {
           ...preprocessedPost(`s${String(i)}`, "lalu-lintas"),
           text: TEXTS[i % TEXTS.length] ?? "",
-          topics: ["lalu-lintas"],
         }),
       })),
     );
